@@ -1,0 +1,62 @@
+using System.Text.Json.Serialization;
+
+namespace Assistant.Core;
+
+/// <summary>Verdict vocabulary of the answer contract.</summary>
+public static class Verdicts
+{
+    public const string Yes = "yes";
+    public const string No = "no";
+    public const string Partly = "partly";
+    public const string Info = "info";
+    public const string Supported = "supported";
+    public const string Contradicted = "contradicted";
+    public const string Outdated = "outdated";
+    public const string NotCovered = "not_covered";
+
+    public static readonly IReadOnlySet<string> ForQuestions = new HashSet<string> { Yes, No, Partly, Info, NotCovered };
+    public static readonly IReadOnlySet<string> ForTalkingPoints = new HashSet<string> { Supported, Contradicted, Partly, Outdated, NotCovered };
+}
+
+/// <summary>One numbered source of an answer; <see cref="Quote"/> occurs verbatim in <see cref="Path"/>.</summary>
+public sealed record Citation
+{
+    [JsonPropertyName("n")] public required int N { get; init; }
+    [JsonPropertyName("doc_id")] public required string DocId { get; init; }
+    [JsonPropertyName("title")] public required string Title { get; init; }
+    [JsonPropertyName("path")] public required string Path { get; init; }
+    [JsonPropertyName("url")] public string? Url { get; init; }
+    [JsonPropertyName("date")] public required string Date { get; init; }
+    [JsonPropertyName("confidence")] public required string Confidence { get; init; }
+    [JsonPropertyName("section")] public string? Section { get; init; }
+    [JsonPropertyName("layer")] public string? Layer { get; init; }
+    [JsonPropertyName("quote")] public required string Quote { get; init; }
+    [JsonPropertyName("passage")] public required string Passage { get; init; }
+}
+
+/// <summary>The verdict for one layer of a talking point or question, with the citations behind it.</summary>
+public sealed record LayerFinding
+{
+    [JsonPropertyName("layer")] public required string Layer { get; init; }
+    [JsonPropertyName("verdict")] public required string Verdict { get; init; }
+    [JsonPropertyName("citations")] public required IReadOnlyList<int> Citations { get; init; }
+}
+
+/// <summary>An answer as the contract in shared/eval/README.md defines it.</summary>
+public sealed record Answer
+{
+    [JsonPropertyName("id")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Id { get; init; }
+    [JsonPropertyName("question")] public required string Question { get; init; }
+    [JsonPropertyName("answer")] public required string Text { get; init; }
+    [JsonPropertyName("verdict")] public required string Verdict { get; init; }
+    [JsonPropertyName("abstained")] public bool Abstained { get; init; }
+    [JsonPropertyName("mode")] public string Mode { get; init; } = "extractive";
+    [JsonPropertyName("layers")] public IReadOnlyList<string> Layers { get; init; } = [];
+    [JsonPropertyName("citations")] public IReadOnlyList<Citation> Citations { get; init; } = [];
+    [JsonPropertyName("follow_ups")] public IReadOnlyList<string> FollowUps { get; init; } = [];
+    [JsonPropertyName("as_of")] public string? AsOf { get; init; }
+    [JsonPropertyName("findings")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<LayerFinding>? Findings { get; init; }
+    [JsonPropertyName("rephrasing")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Rephrasing { get; init; }
+    [JsonPropertyName("notice")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Notice { get; init; }
+    [JsonPropertyName("latency_ms")] public double LatencyMs { get; init; }
+}

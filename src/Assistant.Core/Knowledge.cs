@@ -1,0 +1,216 @@
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Assistant.Core;
+
+/// <summary>A list of cue words and phrases; a trailing "*" on the last word matches any ending.</summary>
+public sealed class CueSet
+{
+    private readonly List<string[]> _patterns;
+
+    public CueSet(IEnumerable<string> cues)
+    {
+        _patterns = cues
+            .Select(c => Terms.Words(c.TrimEnd('*')).ToArray() is { Length: > 0 } words
+                ? (c.EndsWith('*') ? [.. words[..^1], words[^1] + "*"] : words)
+                : [])
+            .Where(p => p.Length > 0)
+            .ToList();
+        Phrases = cues.ToList();
+    }
+
+    public IReadOnlyList<string> Phrases { get; }
+
+    /// <summary>Positions (word index, length in words) of every cue occurrence in <paramref name="words"/>.</summary>
+    public IEnumerable<(int Index, int Length, string Cue)> Matches(IReadOnlyList<string> words)
+    {
+        for (var i = 0; i < words.Count; i++)
+        {
+            foreach (var p in _patterns)
+            {
+                if (i + p.Length > words.Count)
+                    continue;
+                var ok = true;
+                for (var k = 0; k < p.Length && ok; k++)
+                {
+                    var cue = p[k];
+                    ok = cue.EndsWith('*')
+                        ? words[i + k].StartsWith(cue[..^1], StringComparison.Ordinal)
+                        : words[i + k] == cue;
+                }
+                if (ok)
+                    yield return (i, p.Length, string.Join(' ', p));
+            }
+        }
+    }
+
+    public int Count(IReadOnlyList<string> words) => Matches(words).Count();
+
+    public bool Any(IReadOnlyList<string> words) => Matches(words).Any();
+}
+
+/// <summary>One layer of the taxonomy, with the cues that put text on it.</summary>
+public sealed record Layer(string Id, string Name, string Description, CueSet Strong, CueSet Weak);
+
+/// <summary>The seven layers, from corpus/layers.yaml.</summary>
+public sealed class LayerTaxonomy
+{
+    private static readonly string[] IdArray =
+        ["infrastructure", "orchestration", "capital", "government", "governance", "ip", "market"];
+
+    public static IReadOnlyList<string> Ids => IdArray;
+
+    public LayerTaxonomy(IReadOnlyList<Layer> layers)
+    {
+        Layers = layers;
+        ById = layers.ToDictionary(l => l.Id);
+    }
+
+    public IReadOnlyList<Layer> Layers { get; }
+
+    public IReadOnlyDictionary<string, Layer> ById { get; }
+
+    public string NameOf(string id) => ById.TryGetValue(id, out var l) ? l.Name : id;
+
+    /// <summary>Layers ordered as in the taxonomy.</summary>
+    public IReadOnlyList<string> Order(IEnumerable<string> ids)
+    {
+        var set = ids.ToHashSet();
+        return Ids.Where(set.Contains).ToList();
+    }
+
+    public int Bitmask(IEnumerable<string> ids) =>
+        ids.Aggregate(0, (m, id) => { var i = Array.IndexOf(IdArray, id); return i < 0 ? m : m | (1 << i); });
+
+    public static IReadOnlyList<string> FromBitmask(int mask) =>
+        Ids.Where((_, i) => (mask & (1 << i)) != 0).ToList();
+}
+
+/// <summary>Synonyms, rival groups and stance cues, from corpus/lexicon.yaml.</summary>
+public sealed class Lexicon
+{
+    private readonly Dictionary<string, int> _groupOf = new(StringComparer.Ordinal);
+    private readonly List<string[]> _groups = [];
+
+    public Lexicon(IEnumerable<IEnumerable<string>> synonyms, IReadOnlyDictionary<string, IReadOnlyList<string>> alternatives,
+        IReadOnlyDictionary<string, CueSet> cues, IEnumerable<string> metaTerms)
+    {
+        foreach (var group in synonyms)
+        {
+            var stems = group.Select(Terms.StemPhrase).Where(s => s.Length > 0).Distinct().ToArray();
+            foreach (var s in stems)
+                _groupOf.TryAdd(s, _groups.Count);
+            _groups.Add(stems);
+        }
+        Alternatives = alternatives;
+        Cues = cues;
+        MetaTerms = metaTerms.Select(Terms.Stem).ToHashSet();
+    }
+
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Alternatives { get; }
+
+    public IReadOnlyDictionary<string, CueSet> Cues { get; }
+
+    public IReadOnlySet<string> MetaTerms { get; }
+
+    public CueSet Cue(string name) => Cues.TryGetValue(name, out var c) ? c : new CueSet([]);
+
+    /// <summary>Stemmed phrases that mean the same as <paramref name="stemmedPhrase"/> (itself included).</summary>
+    public IReadOnlyList<string> SynonymsOf(string stemmedPhrase) =>
+        _groupOf.TryGetValue(stemmedPhrase, out var g) ? _groups[g] : [stemmedPhrase];
+
+    /// <summary>The synonym group id of a stemmed phrase, or null.</summary>
+    public int? GroupOf(string stemmedPhrase) => _groupOf.TryGetValue(stemmedPhrase, out var g) ? g : null;
+
+    /// <summary>All multi-word synonym phrases (stemmed), longest first, for phrase spotting.</summary>
+    public IEnumerable<string> Phrases => _groupOf.Keys.Where(k => k.Contains(' ')).OrderByDescending(k => k.Length);
+}
+
+/// <summary>Loads the taxonomy and lexicon that live as data beside the corpus.</summary>
+public static class DomainKnowledge
+{
+    public const string LayersFile = "layers.yaml";
+    public const string LexiconFile = "lexicon.yaml";
+
+    private static readonly IDeserializer Yaml = new DeserializerBuilder()
+        .WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .IgnoreUnmatchedProperties()
+        .Build();
+
+    public static LayerTaxonomy LoadTaxonomy(string corpusDir)
+    {
+        var path = Path.Combine(corpusDir, LayersFile);
+        var file = Read<LayersFileModel>(path);
+        if (file.Layers is not { Count: > 0 })
+            throw new KnowledgeFileException(path, "field 'layers' is missing or empty");
+        var layers = new List<Layer>();
+        foreach (var l in file.Layers)
+        {
+            if (string.IsNullOrWhiteSpace(l.Id))
+                throw new KnowledgeFileException(path, "a layer has no 'id'");
+            if (!LayerTaxonomy.Ids.Contains(l.Id))
+                throw new KnowledgeFileException(path, $"layer id '{l.Id}' is not one of {string.Join(", ", LayerTaxonomy.Ids)}");
+            layers.Add(new Layer(l.Id, l.Name ?? l.Id, l.Description ?? "", new CueSet(l.Strong ?? []), new CueSet(l.Weak ?? [])));
+        }
+        var missing = LayerTaxonomy.Ids.Except(layers.Select(l => l.Id)).ToList();
+        if (missing.Count > 0)
+            throw new KnowledgeFileException(path, $"layers missing: {string.Join(", ", missing)}");
+        return new LayerTaxonomy(layers);
+    }
+
+    public static Lexicon LoadLexicon(string corpusDir)
+    {
+        var path = Path.Combine(corpusDir, LexiconFile);
+        if (!File.Exists(path))
+            return new Lexicon([], new Dictionary<string, IReadOnlyList<string>>(), new Dictionary<string, CueSet>(), []);
+        var file = Read<LexiconFileModel>(path);
+        return new Lexicon(
+            file.Synonyms ?? [],
+            (file.Alternatives ?? []).ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.Select(Terms.StemPhrase).ToList()),
+            (file.Cues ?? []).ToDictionary(kv => kv.Key, kv => new CueSet(kv.Value)),
+            file.MetaTerms ?? []);
+    }
+
+    private static T Read<T>(string path)
+    {
+        if (!File.Exists(path))
+            throw new KnowledgeFileException(path, "file not found");
+        try
+        {
+            return Yaml.Deserialize<T>(File.ReadAllText(path)) ?? throw new KnowledgeFileException(path, "file is empty");
+        }
+        catch (YamlException e)
+        {
+            throw new KnowledgeFileException(path, $"invalid YAML at line {e.Start.Line}: {e.Message}");
+        }
+    }
+
+    private sealed class LayersFileModel
+    {
+        public List<LayerModel>? Layers { get; set; }
+    }
+
+    private sealed class LayerModel
+    {
+        public string? Id { get; set; }
+        public string? Name { get; set; }
+        public string? Description { get; set; }
+        public List<string>? Strong { get; set; }
+        public List<string>? Weak { get; set; }
+    }
+
+    private sealed class LexiconFileModel
+    {
+        public List<List<string>>? Synonyms { get; set; }
+        public Dictionary<string, List<string>>? Alternatives { get; set; }
+        public Dictionary<string, List<string>>? Cues { get; set; }
+        public List<string>? MetaTerms { get; set; }
+    }
+}
+
+/// <summary>A taxonomy or lexicon file that cannot be used, with the file and the reason.</summary>
+public sealed class KnowledgeFileException(string path, string reason) : Exception($"{path}: {reason}")
+{
+    public string FilePath { get; } = path;
+}

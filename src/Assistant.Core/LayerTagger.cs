@@ -1,0 +1,24 @@
+namespace Assistant.Core;
+
+/// <summary>Tags text with the layers whose cues it contains: one strong cue, or two weak ones.</summary>
+public sealed class LayerTagger(LayerTaxonomy taxonomy)
+{
+    public LayerTaxonomy Taxonomy { get; } = taxonomy;
+
+    public IReadOnlyList<string> Tag(string text) =>
+        Score(text).Where(kv => kv.Value >= 2).Select(kv => kv.Key).ToList();
+
+    /// <summary>Cue score per layer (strong = 2, weak = 1), in taxonomy order, zero scores left out.</summary>
+    public IReadOnlyList<KeyValuePair<string, int>> Score(string text)
+    {
+        var words = Terms.Words(text).ToList();
+        var result = new List<KeyValuePair<string, int>>();
+        foreach (var layer in Taxonomy.Layers)
+        {
+            var score = 2 * layer.Strong.Count(words) + layer.Weak.Count(words);
+            if (score > 0)
+                result.Add(new(layer.Id, score));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Text;
+
+namespace Assistant.Core;
+
+/// <summary>Folding used wherever text is compared: typographic quotes and dashes to ASCII, whitespace collapsed, lower case.</summary>
+public static class TextFolding
+{
+    public static string Fold(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        var space = false;
+        foreach (var raw in text)
+        {
+            var c = FoldChar(raw);
+            if (char.IsWhiteSpace(c))
+            {
+                space = sb.Length > 0;
+                continue;
+            }
+            if (space)
+            {
+                sb.Append(' ');
+                space = false;
+            }
+            sb.Append(char.ToLowerInvariant(c));
+        }
+        return sb.ToString();
+    }
+
+    public static char FoldChar(char c) => c switch
+    {
+        '\u2018' or '\u2019' or '\u201A' or '\u2032' => '\'',
+        '\u201C' or '\u201D' or '\u201E' or '\u2033' => '"',
+        '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014' or '\u2015' or '\u2212' => '-',
+        '\u00A0' or '\u2009' or '\u202F' => ' ',
+        _ => c,
+    };
+}
+
+/// <summary>Splits text into sentences without cutting abbreviations such as "U.S." or "e.g.".</summary>
+public static class SentenceSplitter
+{
+    private static readonly HashSet<string> Abbreviations = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "u.s", "e.g", "i.e", "vs", "inc", "corp", "co", "ltd", "mr", "mrs", "ms", "dr", "no", "st", "jr", "sr",
+        "approx", "etc", "fig", "dept", "gov", "u.k", "a.m", "p.m", "jan", "feb", "mar", "apr", "jun", "jul",
+        "aug", "sep", "sept", "oct", "nov", "dec", "est", "al",
+    };
+
+    /// <summary>Sentence spans (start, end) within <paramref name="text"/>[<paramref name="start"/>..<paramref name="end"/>], trimmed.</summary>
+    public static IReadOnlyList<(int Start, int End)> Split(string text, int start, int end)
+    {
+        var result = new List<(int, int)>();
+        var s = start;
+        for (var i = start; i < end; i++)
+        {
+            var c = text[i];
+            if (c is not ('.' or '!' or '?'))
+                continue;
+            var j = i + 1;
+            while (j < end && text[j] is '"' or '\'' or ')' or ']' or '\u201D' or '\u2019')
+                j++;
+            if (j < end && !char.IsWhiteSpace(text[j]))
+                continue;
+            var k = j;
+            while (k < end && char.IsWhiteSpace(text[k]))
+                k++;
+            if (k < end && !StartsSentence(text[k]))
+                continue;
+            if (c == '.' && IsAbbreviation(text, start, i))
+                continue;
+            Add(result, text, s, j);
+            s = k;
+            i = k - 1;
+        }
+        Add(result, text, s, end);
+        return result;
+    }
+
+    private static bool StartsSentence(char c) =>
+        char.IsUpper(c) || char.IsDigit(c) || c is '"' or '\'' or '\u201C' or '\u2018' or '$' or '(' or '[';
+
+    private static bool IsAbbreviation(string text, int floor, int dot)
+    {
+        var b = dot;
+        while (b > floor && (char.IsLetter(text[b - 1]) || text[b - 1] == '.'))
+            b--;
+        var word = text[b..dot];
+        if (word.Length == 0)
+            return false;
+        // Single capital initials ("D. E. Shaw") and dotted abbreviations ("U.S.").
+        return (word.Length == 1 && char.IsUpper(word[0])) || Abbreviations.Contains(word);
+    }
+
+    private static void Add(List<(int, int)> result, string text, int s, int e)
+    {
+        while (s < e && char.IsWhiteSpace(text[s]))
+            s++;
+        while (e > s && char.IsWhiteSpace(text[e - 1]))
+            e--;
+        if (e > s)
+            result.Add((s, e));
+    }
+}
+
+/// <summary>Word terms for matching: folded, lower case, stop words dropped, lightly stemmed.</summary>
+public static class Terms
+{
+    private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
+    {
+        "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "into", "about",
+        "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "has", "have", "had", "having",
+        "it", "its", "this", "that", "these", "those", "there", "here", "their", "them", "they", "he", "she", "his", "her",
+        "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "can", "could", "would", "should", "will",
+        "shall", "may", "might", "must", "if", "then", "than", "so", "such", "any", "all", "some", "each", "other", "else",
+        "s", "t", "also", "just", "very", "more", "most", "much", "many", "up", "out", "over", "under", "again", "both",
+        "between", "after", "before", "while", "during", "per", "via", "vs", "not", "no", "yes", "only", "own", "same",
+        "i", "me", "my", "we", "our", "us", "you", "your", "one", "ones", "does", "doing", "get", "got", "let",
+    };
+
+    public static bool IsStopWord(string word) => StopWords.Contains(word);
+
+    /// <summary>Raw lower-case word tokens (folded), keeping stop words; numbers keep their digits.</summary>
+    public static IEnumerable<string> Words(string text)
+    {
+        var folded = TextFolding.Fold(text);
+        var sb = new StringBuilder();
+        foreach (var c in folded)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                sb.Append(c);
+                continue;
+            }
+            if (c == '\'' && sb.Length > 0)
+                continue; // "openai's" -> "openais" is then stemmed to "openai"
+            if (sb.Length > 0)
+            {
+                yield return sb.ToString();
+                sb.Clear();
+            }
+        }
+        if (sb.Length > 0)
+            yield return sb.ToString();
+    }
+
+    /// <summary>Content terms: words without stop words, stemmed.</summary>
+    public static IEnumerable<string> Content(string text)
+    {
+        foreach (var w in Words(text))
+        {
+            if (StopWords.Contains(w))
+                continue;
+            yield return Stem(w);
+        }
+    }
+
+    /// <summary>A light, predictable stemmer: plural and verb endings, then a final silent "e".</summary>
+    public static string Stem(string w)
+    {
+        if (w.Length <= 3 || w.Any(char.IsDigit))
+            return w;
+        var s = StripSuffix(w);
+        return s.Length > 3 && s[^1] == 'e' ? s[..^1] : s;
+    }
+
+    private static string StripSuffix(string w)
+    {
+        if (w.EndsWith("ies", StringComparison.Ordinal) && w.Length > 4)
+            return w[..^3] + "y";
+        if (w.EndsWith("ing", StringComparison.Ordinal) && w.Length > 5)
+            return Undouble(w[..^3]);
+        if (w.EndsWith("ied", StringComparison.Ordinal) && w.Length > 4)
+            return w[..^3] + "y";
+        if (w.EndsWith("ed", StringComparison.Ordinal) && w.Length > 4)
+            return Undouble(w[..^2]);
+        if (w.EndsWith("sses", StringComparison.Ordinal))
+            return w[..^2];
+        if (w.EndsWith("es", StringComparison.Ordinal) && w.Length > 4 && "sxz".Contains(w[^3]))
+            return w[..^2];
+        if (w.EndsWith('s') && !w.EndsWith("ss", StringComparison.Ordinal) && !w.EndsWith("us", StringComparison.Ordinal) && !w.EndsWith("is", StringComparison.Ordinal))
+            return w[..^1];
+        return w;
+    }
+
+    private static string Undouble(string w) =>
+        w.Length > 3 && w[^1] == w[^2] && !"lsz".Contains(w[^1]) ? w[..^1] : w;
+
+    /// <summary>Stems every word of a phrase and joins them with a space.</summary>
+    public static string StemPhrase(string phrase) =>
+        string.Join(' ', Words(phrase).Select(Stem));
+
+    public static string ToTitle(string s) => CultureInfo.InvariantCulture.TextInfo.ToTitleCase(s);
+}

@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Assistant.Core;
+using Microsoft.Extensions.AI;
+
+namespace Assistant.Ingestion;
+
+/// <summary>Progress of an ingest: the stage, how far along it is, and the file at hand.</summary>
+public sealed record IngestProgress(string Stage, int Done, int Total, string? Current = null);
+
+/// <summary>What an ingest did.</summary>
+public sealed record IngestReport(
+    int Documents,
+    int Added,
+    int Updated,
+    int Unchanged,
+    int Removed,
+    int Chunks,
+    int EmbeddedChunks,
+    IReadOnlyList<DocumentLoadException> Skipped,
+    TimeSpan Elapsed,
+    bool Rebuilt);
+
+/// <summary>A run that stopped on bad files; the index was left as it was.</summary>
+public sealed class IngestFailedException(IReadOnlyList<DocumentLoadException> errors)
+    : Exception(errors.Count == 1 ? errors[0].Message : $"{errors.Count} files cannot be ingested:\n" + string.Join('\n', errors.Select(e => "  " + e.Message)))
+{
+    public IReadOnlyList<DocumentLoadException> Errors { get; } = errors;
+}
+
+/// <summary>Corpus folder → loaded documents → chunks with layers → embeddings → a new index version, swapped in atomically.</summary>
+public sealed class IngestionPipeline(
+    CorpusReader reader,
+    Chunker chunker,
+    IEmbeddingGenerator<string, Embedding<float>> embedder,
+    IIndexStore store)
+{
+    private const int BatchSize = 32;
+
+    public async Task<IngestReport> RunAsync(bool skipInvalid = false, IProgress<IngestProgress>? progress = null, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var (documents, errors) = reader.ReadAll(progress);
+        if (errors.Count > 0 && !skipInvalid)
+            throw new IngestFailedException(errors);
+
+        var model = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown";
+        var dims = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions ?? 0;
+        var previous = store.ReadManifest();
+        var rebuild = previous is null || previous.EmbeddingModel != model || previous.Dimensions != dims;
+        using var builder = store.BeginBuild(new IndexManifest(model, dims, DateTimeOffset.UtcNow), fresh: rebuild);
+        var existing = builder.ExistingHashes;
+
+        var changed = documents.Where(d => !existing.TryGetValue(d.Info.Id, out var h) || h != d.ContentHash).ToList();
+        var removed = existing.Keys.Except(documents.Select(d => d.Info.Id)).ToList();
+        foreach (var id in removed)
+            builder.Delete(id);
+
+        var work = changed.Select(d => (Doc: d, Chunks: chunker.Chunk(d))).ToList();
+        var total = work.Sum(w => w.Chunks.Count);
+        var done = 0;
+        progress?.Report(new IngestProgress("embed", 0, total));
+        foreach (var (doc, chunks) in work)
+        {
+            var vectors = new List<ReadOnlyMemory<float>>(chunks.Count);
+            foreach (var batch in chunks.Chunk(BatchSize))
+            {
+                ct.ThrowIfCancellationRequested();
+                var embeddings = await embedder.GenerateAsync(batch.Select(c => EmbeddingText(doc.Info, c)), cancellationToken: ct).ConfigureAwait(false);
+                vectors.AddRange(embeddings.Select(e => e.Vector));
+                done += batch.Length;
+                progress?.Report(new IngestProgress("embed", done, total, doc.Info.Path));
+            }
+            builder.Upsert(doc, chunks, vectors);
+        }
+        progress?.Report(new IngestProgress("swap", 0, 1));
+        builder.Commit();
+        progress?.Report(new IngestProgress("swap", 1, 1));
+
+        var added = changed.Count(d => !existing.ContainsKey(d.Info.Id));
+        return new IngestReport(
+            documents.Count,
+            added,
+            changed.Count - added,
+            documents.Count - changed.Count,
+            removed.Count,
+            store.Open() is var index ? DisposeAfter(index, i => i.ChunkCount) : 0,
+            total,
+            errors,
+            clock.Elapsed,
+            rebuild && previous is not null);
+    }
+
+    /// <summary>What the embedding model sees for a chunk: its title and section give short bullets their context.</summary>
+    public static string EmbeddingText(DocumentInfo doc, Chunk chunk) =>
+        $"{doc.Title}\n{chunk.Section}\n{chunk.Text}";
+
+    private static T DisposeAfter<T>(IPassageIndex index, Func<IPassageIndex, T> f)
+    {
+        using (index)
+            return f(index);
+    }
+}
+
+/// <summary>Finds and loads corpus files; configuration files (README.md, *.yaml) are not documents.</summary>
+public sealed class CorpusReader
+{
+    private readonly string _corpusDir;
+    private readonly string _knowledgeHash;
+    private readonly Dictionary<string, IDocumentLoader> _loaders;
+
+    public CorpusReader(string corpusDir, IEnumerable<IDocumentLoader>? loaders = null)
+    {
+        _corpusDir = Path.GetFullPath(corpusDir);
+        if (!Directory.Exists(_corpusDir))
+            throw new DirectoryNotFoundException($"Corpus folder not found: {_corpusDir}");
+        _loaders = (loaders ?? [new MarkdownLoader(), new TextLoader(), new HtmlLoader(), new PdfLoader()])
+            .SelectMany(l => l.Extensions.Select(e => (e, l)))
+            .ToDictionary(p => p.e, p => p.l, StringComparer.OrdinalIgnoreCase);
+        // Tags depend on the taxonomy, so a changed layers.yaml re-tags every document.
+        _knowledgeHash = Hash(Encoding(Path.Combine(_corpusDir, DomainKnowledge.LayersFile)), BitConverter.GetBytes(Chunker.Version));
+    }
+
+    public string CorpusDir => _corpusDir;
+
+    public IEnumerable<string> SupportedExtensions => _loaders.Keys;
+
+    public static bool IsConfiguration(string path)
+    {
+        var name = Path.GetFileName(path);
+        return name.Equals("README.md", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+            || name.StartsWith('.');
+    }
+
+    public IEnumerable<string> Files() =>
+        Directory.EnumerateFiles(_corpusDir, "*", SearchOption.AllDirectories)
+            .Where(f => !IsConfiguration(f) && !f[_corpusDir.Length..].Split(Path.DirectorySeparatorChar).Any(p => p.StartsWith('.')))
+            .Order(StringComparer.Ordinal);
+
+    public (IReadOnlyList<SourceDocument> Documents, IReadOnlyList<DocumentLoadException> Errors) ReadAll(IProgress<IngestProgress>? progress = null)
+    {
+        var files = Files().ToList();
+        var docs = new List<SourceDocument>();
+        var errors = new List<DocumentLoadException>();
+        var seen = new Dictionary<string, string>();
+        for (var i = 0; i < files.Count; i++)
+        {
+            progress?.Report(new IngestProgress("read", i, files.Count, Relative(files[i])));
+            try
+            {
+                var doc = Load(files[i]);
+                if (seen.TryGetValue(doc.Info.Id, out var other))
+                    throw new DocumentLoadException(Relative(files[i]), $"id '{doc.Info.Id}' is already used by {other}");
+                seen[doc.Info.Id] = doc.Info.Path;
+                docs.Add(doc);
+            }
+            catch (DocumentLoadException e)
+            {
+                errors.Add(e);
+            }
+        }
+        progress?.Report(new IngestProgress("read", files.Count, files.Count));
+        return (docs, errors);
+    }
+
+    public SourceDocument Load(string file)
+    {
+        var relative = Relative(file);
+        var ext = Path.GetExtension(file);
+        if (!_loaders.TryGetValue(ext, out var loader))
+            throw new DocumentLoadException(relative, $"unknown extension '{ext}' (supported: {string.Join(", ", _loaders.Keys.Order())})");
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(file);
+        }
+        catch (IOException e)
+        {
+            throw new DocumentLoadException(relative, $"cannot be read ({e.Message})", e);
+        }
+        if (bytes.Length == 0)
+            throw new DocumentLoadException(relative, "file is empty");
+        var sidecarPath = file + ".meta.yaml";
+        var sidecarBytes = File.Exists(sidecarPath) ? File.ReadAllBytes(sidecarPath) : [];
+        var sidecar = sidecarBytes.Length > 0
+            ? Metadata.ParseYaml(System.Text.Encoding.UTF8.GetString(sidecarBytes), Relative(sidecarPath), "sidecar")
+            : new MetadataFields();
+        var loaded = loader.Load(relative, bytes);
+        if (string.IsNullOrWhiteSpace(loaded.Text))
+            throw new DocumentLoadException(relative, "has no text to index");
+        var fields = loaded.Declared.Or(sidecar).Or(loaded.Intrinsic).Or(Metadata.FromFileName(file));
+        var info = Metadata.Resolve(fields, relative, relative);
+        return new SourceDocument(info, loaded.Text, Hash(bytes, sidecarBytes, System.Text.Encoding.UTF8.GetBytes(_knowledgeHash)), loaded.BodyOffset);
+    }
+
+    /// <summary>The path shown in citations: relative to the corpus folder's parent, so "corpus/…" in this repository.</summary>
+    public string Relative(string file) =>
+        Path.GetRelativePath(Path.GetDirectoryName(_corpusDir)!, file).Replace('\\', '/');
+
+    private static byte[] Encoding(string path) => File.Exists(path) ? File.ReadAllBytes(path) : [];
+
+    private static string Hash(params byte[][] parts)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var p in parts)
+            sha.AppendData(p);
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+}

@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Text;
+using Assistant.Core;
+using Microsoft.Data.Sqlite;
+
+namespace Assistant.Retrieval;
+
+/// <summary>A read-only view of one version of the SQLite index: chunks and vectors in memory, FTS5 on disk.</summary>
+public sealed class SqliteIndex : IPassageIndex
+{
+    private readonly SqliteConnection _connection;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<long, int> _rowToSlot = [];
+    private readonly List<Chunk> _chunks = [];
+    private readonly List<DocumentInfo> _chunkDocs = [];
+    private readonly List<int> _layerBits = [];
+    private readonly float[] _vectors;
+    private readonly Dictionary<string, IndexedDocument> _documents = new(StringComparer.Ordinal);
+
+    internal SqliteIndex(string file)
+    {
+        // The open connection pins this version: a later build renames a new file over the path, and this
+        // connection keeps reading the old one until it is disposed.
+        _connection = SqliteIndexStore.Connect(file, readOnly: true);
+        Manifest = SqliteIndexStore.ReadManifest(_connection, file);
+        var counts = new Dictionary<string, int>();
+        var vectors = new List<float>();
+        using (var cmd = _connection.CreateCommand())
+        {
+            cmd.CommandText = "SELECT id, title, date, date_inferred, publisher, url, confidence, kind, layers, path, content_hash FROM documents";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var info = new DocumentInfo
+                {
+                    Id = r.GetString(0),
+                    Title = r.GetString(1),
+                    Date = DateOnly.ParseExact(r.GetString(2), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    DateInferred = r.GetInt32(3) != 0,
+                    Publisher = r.IsDBNull(4) ? null : r.GetString(4),
+                    Url = r.IsDBNull(5) ? null : r.GetString(5),
+                    Confidence = Enum.Parse<Confidence>(r.GetString(6), ignoreCase: true),
+                    Kind = r.GetString(7),
+                    Layers = r.GetString(8).Split(',', StringSplitOptions.RemoveEmptyEntries),
+                    Path = r.GetString(9),
+                };
+                _documents[info.Id] = new IndexedDocument(info, r.GetString(10), 0);
+            }
+        }
+        using (var cmd = _connection.CreateCommand())
+        {
+            cmd.CommandText = "SELECT id, doc_id, ordinal, section, text, start, end, layers, sentences, vector FROM chunks ORDER BY doc_id, ordinal";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var docId = r.GetString(1);
+                var bits = r.GetInt32(7);
+                var chunk = new Chunk(docId, r.GetInt32(2), r.GetString(3), r.GetString(4), r.GetInt32(5), r.GetInt32(6),
+                    LayerTaxonomy.FromBitmask(bits), SqliteIndexStore.ParseSentences(r.GetString(8)));
+                _rowToSlot[r.GetInt64(0)] = _chunks.Count;
+                _chunks.Add(chunk);
+                _chunkDocs.Add(_documents[docId].Info);
+                _layerBits.Add(bits);
+                vectors.AddRange(MemoryMarshal.Cast<byte, float>((byte[])r.GetValue(9)));
+                counts[docId] = counts.GetValueOrDefault(docId) + 1;
+            }
+        }
+        _vectors = [.. vectors];
+        foreach (var (id, doc) in _documents)
+            _documents[id] = doc with { Chunks = counts.GetValueOrDefault(id) };
+        Documents = _documents.Values.OrderBy(d => d.Info.Date).ThenBy(d => d.Info.Id, StringComparer.Ordinal).ToList();
+    }
+
+    public IndexManifest? Manifest { get; }
+
+    public IReadOnlyList<IndexedDocument> Documents { get; }
+
+    public int ChunkCount => _chunks.Count;
+
+    public IReadOnlyList<Chunk> ChunksOf(string docId) => _chunks.Where(c => c.DocId == docId).ToList();
+
+    public IReadOnlyList<Passage> Search(HybridQuery query)
+    {
+        var dims = Manifest!.Dimensions;
+        if (query.Vector.Length != 0 && query.Vector.Length != dims)
+            throw new IndexUnavailableException($"The query vector has {query.Vector.Length} dimensions; the index was built with {Manifest.EmbeddingModel} ({dims}).");
+        var mask = query.Layers is { Count: > 0 } l ? SqliteIndexStore.Bits(l) : 0;
+        bool Allowed(int slot) =>
+            (mask == 0 || (_layerBits[slot] & mask) != 0) && (query.AsOf is not { } asOf || _chunkDocs[slot].Date <= asOf);
+
+        var keyword = KeywordRanking(query, mask);
+        var (dense, similarity) = DenseRanking(query.Vector.Span, query.Candidates, Allowed);
+        var fused = ReciprocalRankFusion.Fuse([keyword, dense]);
+        var keywordRank = keyword.Select((slot, i) => (slot, i)).ToDictionary(p => p.slot, p => p.i + 1);
+        var denseRank = dense.Select((slot, i) => (slot, i)).ToDictionary(p => p.slot, p => p.i + 1);
+        return fused
+            .Take(query.Top)
+            .Select(f => new Passage(_chunks[f.Key], _chunkDocs[f.Key], f.Score,
+                keywordRank.TryGetValue(f.Key, out var k) ? k : null,
+                denseRank.TryGetValue(f.Key, out var d) ? d : null,
+                similarity.GetValueOrDefault(f.Key)))
+            .ToList();
+    }
+
+    private List<int> KeywordRanking(HybridQuery query, int mask)
+    {
+        var match = FtsQuery(query.Text);
+        if (match.Length == 0)
+            return [];
+        var sql = new StringBuilder("""
+            SELECT f.rowid FROM chunks_fts f JOIN chunks c ON c.id = f.rowid
+            WHERE chunks_fts MATCH $match
+            """);
+        if (mask != 0)
+            sql.Append(" AND (c.layers & $mask) != 0");
+        if (query.AsOf is not null)
+            sql.Append(" AND c.date <= $asof");
+        // Title and section weigh less than the body: they repeat across every chunk of a document.
+        sql.Append(" ORDER BY bm25(chunks_fts, 0.3, 0.5, 1.0) LIMIT $limit");
+        var result = new List<int>();
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = sql.ToString();
+            cmd.Parameters.AddWithValue("$match", match);
+            cmd.Parameters.AddWithValue("$mask", mask);
+            cmd.Parameters.AddWithValue("$asof", query.AsOf?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "");
+            cmd.Parameters.AddWithValue("$limit", query.Candidates);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                if (_rowToSlot.TryGetValue(r.GetInt64(0), out var slot))
+                    result.Add(slot);
+            }
+        }
+        return result;
+    }
+
+    private (List<int> Ranking, Dictionary<int, double> Similarity) DenseRanking(ReadOnlySpan<float> vector, int candidates, Func<int, bool> allowed)
+    {
+        if (vector.Length == 0 || _chunks.Count == 0)
+            return ([], []);
+        var dims = vector.Length;
+        var vectors = _vectors.AsSpan();
+        // Vectors are unit length, so the dot product is the cosine similarity.
+        var top = new PriorityQueue<int, float>(candidates + 1);
+        for (var slot = 0; slot < _chunks.Count; slot++)
+        {
+            if (!allowed(slot))
+                continue;
+            var score = TensorPrimitives.Dot(vector, vectors.Slice(slot * dims, dims));
+            top.Enqueue(slot, score);
+            if (top.Count > candidates)
+                top.Dequeue();
+        }
+        var list = new List<(int Slot, float Score)>(top.Count);
+        while (top.TryDequeue(out var slot, out var score))
+            list.Add((slot, score));
+        list.Reverse();
+        return (list.Select(p => p.Slot).ToList(), list.ToDictionary(p => p.Slot, p => (double)p.Score));
+    }
+
+    /// <summary>An FTS5 OR-query of the text's words, each quoted so no user text is read as FTS syntax.</summary>
+    internal static string FtsQuery(string text) =>
+        string.Join(" OR ", Terms.Words(text).Where(w => !Terms.IsStopWord(w)).Distinct().Select(w => $"\"{w}\""));
+
+    public void Dispose() => _connection.Dispose();
+}

@@ -1,0 +1,273 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Assistant.Core;
+using Microsoft.Data.Sqlite;
+
+namespace Assistant.Retrieval;
+
+/// <summary>The embedded index: one SQLite file with documents, chunks, an FTS5 table and the vectors.</summary>
+/// <remarks>
+/// A build copies the current file aside, changes the copy and renames it over the original, an atomic
+/// replace on POSIX and NTFS: readers see the old or the new version, and a failed or killed build leaves
+/// the old one serving.
+/// </remarks>
+public sealed class SqliteIndexStore(string path) : IIndexStore
+{
+    internal const int SchemaVersion = 1;
+
+    public string Path { get; } = System.IO.Path.GetFullPath(path);
+
+    public string Description => $"SQLite file {Path}";
+
+    public bool Exists => File.Exists(Path);
+
+    public IndexManifest? ReadManifest()
+    {
+        if (!Exists)
+            return null;
+        using var c = Connect(Path, readOnly: true);
+        return ReadManifest(c, Path);
+    }
+
+    public IPassageIndex Open()
+    {
+        if (!Exists)
+            throw new IndexUnavailableException($"No index at {Path}. Run `assistant ingest` to build it.");
+        return new SqliteIndex(Path);
+    }
+
+    public IIndexBuilder BeginBuild(IndexManifest manifest, bool fresh) => new SqliteIndexBuilder(this, manifest, fresh);
+
+    internal static SqliteConnection Connect(string file, bool readOnly)
+    {
+        // No pooling: a pooled connection could keep reading a file that a build has since replaced.
+        var cs = new SqliteConnectionStringBuilder
+        {
+            DataSource = file,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString();
+        var c = new SqliteConnection(cs);
+        c.Open();
+        return c;
+    }
+
+    internal static IndexManifest ReadManifest(SqliteConnection c, string file)
+    {
+        try
+        {
+            var meta = new Dictionary<string, string>();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT key, value FROM meta";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+                meta[r.GetString(0)] = r.GetString(1);
+            if (!meta.TryGetValue("schema_version", out var v) || int.Parse(v, CultureInfo.InvariantCulture) != SchemaVersion)
+                throw new IndexUnavailableException($"{file} was written by another version of the assistant. Delete it and run `assistant ingest`.");
+            return new IndexManifest(meta["embedding_model"], int.Parse(meta["dimensions"], CultureInfo.InvariantCulture),
+                DateTimeOffset.Parse(meta["built_at"], CultureInfo.InvariantCulture), SchemaVersion);
+        }
+        catch (SqliteException e)
+        {
+            throw new IndexUnavailableException($"{file} is not a readable index ({e.Message}). Delete it and run `assistant ingest`.");
+        }
+    }
+
+    internal static byte[] ToBytes(ReadOnlyMemory<float> v) => MemoryMarshal.AsBytes(v.Span).ToArray();
+
+    internal static string SentencesJson(IReadOnlyList<SentenceSpan> sentences) =>
+        JsonSerializer.Serialize(sentences.Select(s => new[] { s.Start, s.End, Bits(s.Layers) }));
+
+    internal static IReadOnlyList<SentenceSpan> ParseSentences(string json) =>
+        JsonSerializer.Deserialize<int[][]>(json)!.Select(a => new SentenceSpan(a[0], a[1], LayerTaxonomy.FromBitmask(a[2]))).ToList();
+
+    internal static int Bits(IEnumerable<string> layers) =>
+        layers.Aggregate(0, (m, id) => Array.IndexOf([.. LayerTaxonomy.Ids], id) is var i and >= 0 ? m | (1 << i) : m);
+}
+
+/// <summary>Writes the next version of a SQLite index in a side file and renames it into place on commit.</summary>
+internal sealed class SqliteIndexBuilder : IIndexBuilder
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS documents (
+            id TEXT PRIMARY KEY, title TEXT NOT NULL, date TEXT NOT NULL, date_inferred INTEGER NOT NULL,
+            publisher TEXT, url TEXT, confidence TEXT NOT NULL, kind TEXT NOT NULL, layers TEXT NOT NULL,
+            path TEXT NOT NULL, content_hash TEXT NOT NULL, body_offset INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS chunks (
+            id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id), ordinal INTEGER NOT NULL,
+            section TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+            layers INTEGER NOT NULL, sentences TEXT NOT NULL, date TEXT NOT NULL, vector BLOB NOT NULL);
+        CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+        CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(title, section, body, tokenize = 'porter unicode61 remove_diacritics 2');
+        """;
+
+    private readonly SqliteIndexStore _store;
+    private readonly IndexManifest _manifest;
+    private readonly string _temp;
+    private SqliteConnection? _connection;
+    private SqliteTransaction? _tx;
+
+    public SqliteIndexBuilder(SqliteIndexStore store, IndexManifest manifest, bool fresh)
+    {
+        _store = store;
+        _manifest = manifest;
+        Directory.CreateDirectory(Path.GetDirectoryName(store.Path)!);
+        _temp = $"{store.Path}.building-{Environment.ProcessId}";
+        foreach (var stale in Directory.EnumerateFiles(Path.GetDirectoryName(store.Path)!, Path.GetFileName(store.Path) + ".building-*"))
+            TryDelete(stale);
+        if (!fresh && store.Exists)
+            File.Copy(store.Path, _temp, overwrite: true);
+        _connection = SqliteIndexStore.Connect(_temp, readOnly: false);
+        Execute("PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;");
+        Execute(Schema);
+        _tx = _connection.BeginTransaction();
+        var hashes = new Dictionary<string, string>();
+        using (var cmd = Command("SELECT id, content_hash FROM documents"))
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+                hashes[r.GetString(0)] = r.GetString(1);
+        }
+        ExistingHashes = hashes;
+    }
+
+    public IReadOnlyDictionary<string, string> ExistingHashes { get; }
+
+    public void Upsert(SourceDocument document, IReadOnlyList<Chunk> chunks, IReadOnlyList<ReadOnlyMemory<float>> vectors)
+    {
+        if (chunks.Count != vectors.Count)
+            throw new ArgumentException("one vector per chunk is required", nameof(vectors));
+        foreach (var v in vectors)
+        {
+            if (v.Length != _manifest.Dimensions)
+                throw new ArgumentException($"a vector has {v.Length} dimensions; the index expects {_manifest.Dimensions}", nameof(vectors));
+        }
+        Delete(document.Info.Id);
+        var d = document.Info;
+        using (var cmd = Command("""
+            INSERT INTO documents (id, title, date, date_inferred, publisher, url, confidence, kind, layers, path, content_hash, body_offset)
+            VALUES ($id, $title, $date, $inferred, $publisher, $url, $confidence, $kind, $layers, $path, $hash, $offset)
+            """))
+        {
+            cmd.Parameters.AddWithValue("$id", d.Id);
+            cmd.Parameters.AddWithValue("$title", d.Title);
+            cmd.Parameters.AddWithValue("$date", d.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            cmd.Parameters.AddWithValue("$inferred", d.DateInferred ? 1 : 0);
+            cmd.Parameters.AddWithValue("$publisher", (object?)d.Publisher ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$url", (object?)d.Url ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$confidence", d.Confidence.ToString().ToLowerInvariant());
+            cmd.Parameters.AddWithValue("$kind", d.Kind);
+            cmd.Parameters.AddWithValue("$layers", string.Join(',', d.Layers));
+            cmd.Parameters.AddWithValue("$path", d.Path);
+            cmd.Parameters.AddWithValue("$hash", document.ContentHash);
+            cmd.Parameters.AddWithValue("$offset", document.BodyOffset);
+            cmd.ExecuteNonQuery();
+        }
+        using var chunk = Command("""
+            INSERT INTO chunks (doc_id, ordinal, section, text, start, end, layers, sentences, date, vector)
+            VALUES ($doc, $ordinal, $section, $text, $start, $end, $layers, $sentences, $date, $vector) RETURNING id
+            """);
+        using var fts = Command("INSERT INTO chunks_fts (rowid, title, section, body) VALUES ($id, $title, $section, $body)");
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            var c = chunks[i];
+            chunk.Parameters.Clear();
+            chunk.Parameters.AddWithValue("$doc", d.Id);
+            chunk.Parameters.AddWithValue("$ordinal", c.Ordinal);
+            chunk.Parameters.AddWithValue("$section", c.Section);
+            chunk.Parameters.AddWithValue("$text", c.Text);
+            chunk.Parameters.AddWithValue("$start", c.Start);
+            chunk.Parameters.AddWithValue("$end", c.End);
+            chunk.Parameters.AddWithValue("$layers", SqliteIndexStore.Bits(c.Layers));
+            chunk.Parameters.AddWithValue("$sentences", SqliteIndexStore.SentencesJson(c.Sentences));
+            chunk.Parameters.AddWithValue("$date", d.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            chunk.Parameters.AddWithValue("$vector", SqliteIndexStore.ToBytes(vectors[i]));
+            var id = (long)chunk.ExecuteScalar()!;
+            fts.Parameters.Clear();
+            fts.Parameters.AddWithValue("$id", id);
+            fts.Parameters.AddWithValue("$title", d.Title);
+            fts.Parameters.AddWithValue("$section", c.Section);
+            fts.Parameters.AddWithValue("$body", c.Text);
+            fts.ExecuteNonQuery();
+        }
+    }
+
+    public void Delete(string docId)
+    {
+        using (var cmd = Command("DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE doc_id = $id)"))
+        {
+            cmd.Parameters.AddWithValue("$id", docId);
+            cmd.ExecuteNonQuery();
+        }
+        using (var cmd = Command("DELETE FROM chunks WHERE doc_id = $id"))
+        {
+            cmd.Parameters.AddWithValue("$id", docId);
+            cmd.ExecuteNonQuery();
+        }
+        using (var cmd = Command("DELETE FROM documents WHERE id = $id"))
+        {
+            cmd.Parameters.AddWithValue("$id", docId);
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    public void Commit()
+    {
+        var meta = new Dictionary<string, string>
+        {
+            ["schema_version"] = SqliteIndexStore.SchemaVersion.ToString(CultureInfo.InvariantCulture),
+            ["embedding_model"] = _manifest.EmbeddingModel,
+            ["dimensions"] = _manifest.Dimensions.ToString(CultureInfo.InvariantCulture),
+            ["built_at"] = _manifest.BuiltAt.ToString("O", CultureInfo.InvariantCulture),
+        };
+        foreach (var (k, v) in meta)
+        {
+            using var cmd = Command("INSERT INTO meta (key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+            cmd.Parameters.AddWithValue("$k", k);
+            cmd.Parameters.AddWithValue("$v", v);
+            cmd.ExecuteNonQuery();
+        }
+        _tx!.Commit();
+        _tx = null;
+        Execute("PRAGMA optimize;");
+        _connection!.Dispose();
+        _connection = null;
+        File.Move(_temp, _store.Path, overwrite: true);
+    }
+
+    public void Dispose()
+    {
+        _tx?.Dispose();
+        _connection?.Dispose();
+        if (_connection is not null || File.Exists(_temp))
+            TryDelete(_temp);
+    }
+
+    private void Execute(string sql)
+    {
+        using var cmd = Command(sql);
+        cmd.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Command(string sql)
+    {
+        var cmd = _connection!.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = _tx;
+        return cmd;
+    }
+
+    private static void TryDelete(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (IOException)
+        {
+            // Left for the next build, which deletes stale side files first.
+        }
+    }
+}
