@@ -51,7 +51,11 @@ public sealed class CueSet
 }
 
 /// <summary>One layer of the taxonomy, with the cues that put text on it.</summary>
-public sealed record Layer(string Id, string Name, string Description, CueSet Strong, CueSet Weak);
+public sealed record Layer(string Id, string Name, string Description, CueSet Strong, CueSet Weak)
+{
+    /// <summary>Questions this layer can answer, offered as follow-ups and examples.</summary>
+    public IReadOnlyList<string> Questions { get; init; } = [];
+}
 
 /// <summary>The seven layers, from corpus/layers.yaml.</summary>
 public sealed class LayerTaxonomy
@@ -151,7 +155,7 @@ public static class DomainKnowledge
                 throw new KnowledgeFileException(path, "a layer has no 'id'");
             if (!LayerTaxonomy.Ids.Contains(l.Id))
                 throw new KnowledgeFileException(path, $"layer id '{l.Id}' is not one of {string.Join(", ", LayerTaxonomy.Ids)}");
-            layers.Add(new Layer(l.Id, l.Name ?? l.Id, l.Description ?? "", new CueSet(l.Strong ?? []), new CueSet(l.Weak ?? [])));
+            layers.Add(new Layer(l.Id, l.Name ?? l.Id, l.Description ?? "", new CueSet(l.Strong ?? []), new CueSet(l.Weak ?? [])) { Questions = l.Questions ?? [] });
         }
         var missing = LayerTaxonomy.Ids.Except(layers.Select(l => l.Id)).ToList();
         if (missing.Count > 0)
@@ -198,6 +202,7 @@ public static class DomainKnowledge
         public string? Description { get; set; }
         public List<string>? Strong { get; set; }
         public List<string>? Weak { get; set; }
+        public List<string>? Questions { get; set; }
     }
 
     private sealed class LexiconFileModel

@@ -1,0 +1,139 @@
+using Assistant.Core;
+
+namespace Assistant.Answering;
+
+/// <summary>A source sentence considered for an answer, with its score and its stance on the question.</summary>
+public sealed record Evidence
+{
+    public required Passage Passage { get; init; }
+    public required SentenceSpan Sentence { get; init; }
+
+    /// <summary>Start of the quoted text in the document: the sentence, or the sentence before it too when this one starts with "This…".</summary>
+    public required int QuoteStart { get; init; }
+    public required string Quote { get; init; }
+    public required double Score { get; init; }
+    public required double Relevance { get; init; }
+
+    /// <summary>Stances of the sentence's clauses on the claim (empty for open questions).</summary>
+    public IReadOnlyList<ClauseFinding> Clauses { get; init; } = [];
+
+    public bool Supports => Clauses.Any(c => c.Stance == Stance.Supports);
+
+    public bool Contradicts => Clauses.Any(c => c.Stance == Stance.Contradicts);
+
+    public DocumentInfo Document => Passage.Document;
+
+    public IReadOnlyList<string> Layers => Sentence.Layers;
+}
+
+/// <summary>The stance of one clause of an evidence sentence and the layers that clause speaks about.</summary>
+public sealed record ClauseFinding(Stance Stance, IReadOnlyList<string> Layers, string Rule, double Relevance);
+
+/// <summary>Scores every sentence of the retrieved passages against the question.</summary>
+public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances, LayerTagger tagger)
+{
+    private static readonly HashSet<string> Anaphora = new(StringComparer.Ordinal)
+    {
+        "this", "it", "these", "that", "those", "they", "such", "its", "their",
+    };
+
+    public IReadOnlyList<Evidence> Score(AnalyzedQuestion q, IReadOnlyList<Passage> passages)
+    {
+        var claim = stances.Features(q);
+        var newest = passages.Count == 0 ? default : passages.Max(p => p.Document.Date);
+        var oldest = passages.Count == 0 ? default : passages.Min(p => p.Document.Date);
+        var span = Math.Max(1, newest.DayNumber - oldest.DayNumber);
+        var result = new List<Evidence>();
+        for (var rank = 0; rank < passages.Count; rank++)
+        {
+            var p = passages[rank];
+            var c = p.Chunk;
+            var section = new StemmedText(c.Section + " " + p.Document.Title);
+            for (var i = 0; i < c.Sentences.Count; i++)
+            {
+                var s = c.Sentences[i];
+                var text = c.SentenceText(s);
+                var quoteStart = s.Start;
+                var withContext = text;
+                if (i > 0 && Anaphora.Contains(Terms.Words(text).FirstOrDefault() ?? "") && SameBlock(c, c.Sentences[i - 1], s))
+                {
+                    quoteStart = c.Sentences[i - 1].Start;
+                    withContext = c.Text.Substring(quoteStart - c.Start, s.End - quoteStart);
+                }
+                var stems = new StemmedText(withContext);
+                var lex = matcher.Coverage(q.Terms, stems);
+                var score = lex
+                    + (0.3 * matcher.Coverage(q.ContextTerms, stems))
+                    + (0.25 * matcher.Coverage(q.Terms, section))
+                    + (0.2 / (1 + (0.25 * rank)))
+                    + TypeBonus(q.AnswerType, withContext)
+                    + LayerBonus(q, s.Layers)
+                    + TimeBonus(q, p.Document.Date, oldest, span);
+                var ownText = c.SentenceText(s);
+                var clauses = JudgeClauses(q, claim, ownText, lex, s.Layers);
+                result.Add(new Evidence
+                {
+                    Passage = p,
+                    Sentence = s,
+                    QuoteStart = quoteStart,
+                    Quote = withContext,
+                    Score = score,
+                    Relevance = lex,
+                    Clauses = clauses,
+                });
+            }
+        }
+        // The same sentence can come from two overlapping retrievals; keep its best score.
+        return result
+            .GroupBy(e => (e.Document.Id, e.Sentence.Start))
+            .Select(g => g.MaxBy(e => e.Score)!)
+            .OrderByDescending(e => e.Score)
+            .ToList();
+    }
+
+    private IReadOnlyList<ClauseFinding> JudgeClauses(AnalyzedQuestion q, StanceDetector.ClaimFeatures claim, string sentence, double relevance, IReadOnlyList<string> sentenceLayers)
+    {
+        if (q.Form == QuestionForm.Open)
+            return [];
+        var found = new List<ClauseFinding>();
+        foreach (var clause in stances.Clauses(sentence))
+        {
+            var judged = stances.Judge(claim, clause, relevance);
+            if (judged.Stance == Stance.None)
+                continue;
+            var layers = tagger.Tag(clause);
+            found.Add(new ClauseFinding(judged.Stance, layers.Count > 0 ? layers : sentenceLayers, judged.Rule, judged.Relevance));
+        }
+        return found;
+    }
+
+    private static bool SameBlock(Chunk c, SentenceSpan a, SentenceSpan b) =>
+        !c.Text.AsSpan(a.End - c.Start, b.Start - a.End).Contains('\n');
+
+    private static double TypeBonus(AnswerType type, string text) => type switch
+    {
+        AnswerType.Amount when QuestionAnalyzer.Amounts(text).Count > 0 => 0.25,
+        AnswerType.Time when QuestionAnalyzer.YearPattern().IsMatch(text) => 0.25,
+        _ => 0,
+    };
+
+    private static double LayerBonus(AnalyzedQuestion q, IReadOnlyList<string> layers)
+    {
+        var bonus = 0.0;
+        if (q.FocusLayers.Count > 0 && layers.Intersect(q.FocusLayers).Any())
+            bonus += 0.15;
+        if (q.AvoidLayers.Count > 0 && layers.Count > 0 && layers.All(q.AvoidLayers.Contains))
+            bonus -= 0.35;
+        return bonus;
+    }
+
+    private static double TimeBonus(AnalyzedQuestion q, DateOnly date, DateOnly oldest, int span)
+    {
+        var bonus = 0.0;
+        if (q.Period is { } period)
+            bonus += date >= period.From && date <= period.To ? 0.4 : -0.3;
+        if (q.WantsLatest)
+            bonus += 0.2 * (date.DayNumber - oldest.DayNumber) / span;
+        return bonus;
+    }
+}

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Globalization;
+using Assistant.Core;
+using Assistant.Retrieval;
+using Microsoft.Extensions.AI;
+
+namespace Assistant.Answering;
+
+/// <summary>What the user wants answered, with the conversation so far and the day to answer for.</summary>
+public sealed record AskRequest(string Question)
+{
+    public IReadOnlyList<Turn> History { get; init; } = [];
+    public DateOnly? AsOf { get; init; }
+    public bool IsTalkingPoint { get; init; }
+    public string? Id { get; init; }
+}
+
+/// <summary>Answers questions and checks talking points; the extractive and generative answerers implement it.</summary>
+public interface IAnswerer
+{
+    Task<(Answer Answer, Turn Turn)> AnswerAsync(AskRequest request, CancellationToken ct = default);
+}
+
+/// <summary>Everything the extractive answerer reads: taxonomy, lexicon and term statistics of the current index.</summary>
+public sealed class AnswerKnowledge
+{
+    public AnswerKnowledge(LayerTaxonomy taxonomy, Lexicon lexicon, IPassageIndex index)
+    {
+        Taxonomy = taxonomy;
+        Lexicon = lexicon;
+        Tagger = new LayerTagger(taxonomy);
+        Matcher = new TermMatcher(lexicon, TermStatistics.From(index));
+        Analyzer = new QuestionAnalyzer(Matcher, Tagger);
+        Stances = new StanceDetector(lexicon, Matcher);
+        Selector = new EvidenceSelector(Matcher, Stances, Tagger);
+        Composer = new AnswerComposer(taxonomy);
+    }
+
+    public LayerTaxonomy Taxonomy { get; }
+    public Lexicon Lexicon { get; }
+    public LayerTagger Tagger { get; }
+    public TermMatcher Matcher { get; }
+    public QuestionAnalyzer Analyzer { get; }
+    public StanceDetector Stances { get; }
+    public EvidenceSelector Selector { get; }
+    public AnswerComposer Composer { get; }
+}
+
+/// <summary>The grounded answerer that needs no language model: retrieval, evidence sentences, rule-based verdicts.</summary>
+public sealed class ExtractiveAnswerer(
+    IPassageIndex index,
+    IEmbeddingGenerator<string, Embedding<float>> embedder,
+    AnswerKnowledge knowledge,
+    EmbeddingGenerationOptions? queryOptions = null) : IAnswerer
+{
+    /// <summary>Below this share of the question's idf mass in the best sentence, the sources do not cover it (calibrated on the dev set; see README).</summary>
+    public const double MinCoverage = 0.34;
+
+    public const int PassagesPerQuestion = 12;
+
+    private readonly FollowUpResolver _followUps = new();
+
+    public async Task<(Answer Answer, Turn Turn)> AnswerAsync(AskRequest request, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var q = knowledge.Analyzer.Analyze(request.Question, request.IsTalkingPoint);
+        q = _followUps.Resolve(q, request.History);
+        var passages = await RetrieveAsync(q, request.AsOf, ct).ConfigureAwait(false);
+        var evidence = knowledge.Selector.Score(q, passages);
+        var gap = CoverageGap(q, evidence, passages);
+        Answer answer;
+        if (gap is not null)
+        {
+            answer = Abstain(request, gap);
+        }
+        else
+        {
+            var top = evidence.Where(e => e.Score >= 0.45 * evidence[0].Score).Take(14).ToList();
+            var restrictive = knowledge.Stances.Features(q).Restrictive;
+            var (verdict, layerVerdicts) = VerdictRules.Decide(q, top, restrictive);
+            if (q.Form == QuestionForm.Claim && verdict == Verdicts.NotCovered)
+            {
+                answer = Abstain(request, "the sources do not confirm or contradict this statement");
+            }
+            else
+            {
+                var c = knowledge.Composer.Compose(q, evidence, verdict, layerVerdicts, request.AsOf);
+                answer = new Answer
+                {
+                    Id = request.Id,
+                    Question = request.Question,
+                    Text = c.Text,
+                    Verdict = verdict,
+                    Layers = c.Layers,
+                    Citations = c.Citations,
+                    FollowUps = FollowUps(c.Layers, passages, request.History, request.Question),
+                    AsOf = request.AsOf?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    Findings = q.Form == QuestionForm.Open ? null : Findings(layerVerdicts, c),
+                    Rephrasing = c.Rephrasing,
+                };
+            }
+        }
+        answer = answer with { LatencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1) };
+        return (answer, new Turn(request.Question, q, answer));
+    }
+
+    /// <summary>Answers the earlier questions of a conversation in order, then the last one.</summary>
+    public async Task<Answer> AnswerInConversationAsync(IReadOnlyList<string> history, AskRequest last, CancellationToken ct = default)
+    {
+        var turns = new List<Turn>();
+        foreach (var h in history)
+        {
+            var (_, turn) = await AnswerAsync(new AskRequest(h) { History = turns.ToList(), AsOf = last.AsOf }, ct).ConfigureAwait(false);
+            turns.Add(turn);
+        }
+        var (answer, _) = await AnswerAsync(last with { History = turns }, ct).ConfigureAwait(false);
+        return answer;
+    }
+
+    internal async Task<IReadOnlyList<Passage>> RetrieveAsync(AnalyzedQuestion q, DateOnly? asOf, CancellationToken ct)
+    {
+        var embeddings = await embedder.GenerateAsync([q.RetrievalText], queryOptions, ct).ConfigureAwait(false);
+        // Synonyms widen the keyword side ("Pentagon" also finds "Department of Defense").
+        var keywords = string.Join(' ', q.AllTerms.SelectMany(t => knowledge.Lexicon.SynonymsOf(t.Stem)).Distinct().Prepend(q.RetrievalText));
+        return index.Search(new HybridQuery(keywords, embeddings[0].Vector, PassagesPerQuestion) { AsOf = asOf });
+    }
+
+    /// <summary>Why the sources do not cover the question, or null when they do.</summary>
+    private string? CoverageGap(AnalyzedQuestion q, IReadOnlyList<Evidence> evidence, IReadOnlyList<Passage> passages)
+    {
+        var own = q.Terms.Where(t => !knowledge.Lexicon.MetaTerms.Contains(t.Stem)).ToList();
+        if (own.Count == 0 && q.ContextTerms.Count == 0)
+            return "the question names no topic the sources discuss";
+        var unknown = own.Where(t => t.IsEntity && !knowledge.Matcher.KnownInCorpus(t)).Select(t => t.Surface).ToList();
+        if (unknown.Count > 0)
+            return $"no source mentions {string.Join(", ", unknown.Distinct())}";
+        var entities = own.Where(t => t.IsEntity).ToList();
+        if (entities.Count >= 2 && !passages.Select(p => p.Document.Id).Distinct().Any(doc => Mentions(doc, entities)))
+            return $"no source discusses {string.Join(" and ", entities.Select(e => e.Surface))} together";
+        if (evidence.Count == 0 || evidence.Max(e => e.Relevance) < MinCoverage)
+            return "the sources do not discuss this";
+        return null;
+    }
+
+    private bool Mentions(string docId, IReadOnlyList<QueryTerm> entities)
+    {
+        var text = new StemmedText(string.Join('\n', index.ChunksOf(docId).Select(c => c.Text)));
+        return entities.All(e => knowledge.Matcher.Matches(e, text));
+    }
+
+    private Answer Abstain(AskRequest request, string reason)
+    {
+        var examples = knowledge.Taxonomy.Layers.Select(l => l.Questions.FirstOrDefault()).OfType<string>().Take(3).ToList();
+        var text = $"The sources don't cover that: {reason}. I answer from the Microsoft–OpenAI partnership statement and related dated sources. You could ask:\n"
+            + string.Join('\n', examples.Select(e => "- " + e));
+        return new Answer
+        {
+            Id = request.Id,
+            Question = request.Question,
+            Text = text,
+            Verdict = Verdicts.NotCovered,
+            Abstained = true,
+            FollowUps = examples,
+            AsOf = request.AsOf?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+    }
+
+    private IReadOnlyList<string> FollowUps(IReadOnlyList<string> answered, IReadOnlyList<Passage> passages, IReadOnlyList<Turn> history, string question)
+    {
+        var asked = history.Select(t => TextFolding.Fold(t.Question)).Append(TextFolding.Fold(question)).ToHashSet();
+        var nearby = passages.SelectMany(p => p.Chunk.Layers).GroupBy(l => l).OrderByDescending(g => g.Count()).Select(g => g.Key);
+        var order = answered.Concat(nearby.Except(answered)).ToList();
+        return order
+            .SelectMany((l, i) => knowledge.Taxonomy.ById[l].Questions.Skip(answered.Contains(l) ? 1 : 0).Take(1))
+            .Where(s => !asked.Contains(TextFolding.Fold(s)))
+            .Distinct()
+            .Take(3)
+            .ToList();
+    }
+
+    private static IReadOnlyList<LayerFinding> Findings(IReadOnlyList<LayerVerdict> verdicts, AnswerComposer.Composition c)
+    {
+        var numbers = c.Citations.ToDictionary(x => (x.DocId, x.Quote), x => x.N);
+        return verdicts.Select(v => new LayerFinding
+        {
+            Layer = v.Layer,
+            Verdict = v.Verdict,
+            Citations = v.Deciding.Concat(v.Superseded)
+                .Select(e => numbers.TryGetValue((e.Document.Id, e.Quote), out var n) ? n : 0)
+                .Where(n => n > 0).Distinct().Order().ToList(),
+        }).ToList();
+    }
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Assistant.Core;
+
+namespace Assistant.Answering;
+
+/// <summary>What is being asked: a yes/no question, an open question, or a statement to check.</summary>
+public enum QuestionForm
+{
+    Open,
+    YesNo,
+    Claim,
+}
+
+/// <summary>The kind of fact an open question wants, used to prefer sentences that contain one.</summary>
+public enum AnswerType
+{
+    Any,
+    Amount,
+    Time,
+    Entity,
+}
+
+/// <summary>A question or talking point, taken apart for retrieval, evidence scoring and verdicts.</summary>
+public sealed record AnalyzedQuestion
+{
+    public required string Text { get; init; }
+    public required QuestionForm Form { get; init; }
+    public required AnswerType AnswerType { get; init; }
+
+    /// <summary>Terms of the question itself.</summary>
+    public required IReadOnlyList<QueryTerm> Terms { get; init; }
+
+    /// <summary>Terms carried over from earlier turns (lower weight).</summary>
+    public IReadOnlyList<QueryTerm> ContextTerms { get; init; } = [];
+
+    /// <summary>Layers the question names outright ("core models", "classified network").</summary>
+    public required IReadOnlyList<string> FocusLayers { get; init; }
+
+    /// <summary>Layers to play down ("what else…" after an answer on those layers).</summary>
+    public IReadOnlyList<string> AvoidLayers { get; init; } = [];
+
+    /// <summary>Asks about the present state ("today", "now", "finally", "latest").</summary>
+    public bool WantsLatest { get; init; }
+
+    /// <summary>Asks about a period ("in April 2026").</summary>
+    public (DateOnly From, DateOnly To)? Period { get; init; }
+
+    /// <summary>The text sent to retrieval: the question plus what earlier turns contribute.</summary>
+    public required string RetrievalText { get; init; }
+
+    public IEnumerable<QueryTerm> AllTerms => Terms.Concat(ContextTerms);
+}
+
+/// <summary>Reads a question's form, answer type, focus layers, recency and period.</summary>
+public sealed partial class QuestionAnalyzer(TermMatcher matcher, LayerTagger tagger)
+{
+    private static readonly HashSet<string> Auxiliaries = new(StringComparer.Ordinal)
+    {
+        "is", "are", "was", "were", "can", "could", "does", "do", "did", "has", "have", "had", "will", "would",
+        "should", "may", "might", "must", "shall", "isnt", "arent", "doesnt", "dont", "didnt", "cant", "wont", "hasnt", "havent",
+    };
+
+    private static readonly string[] Months =
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+
+    [GeneratedRegex(@"\b(?:in|during|since|by|from)\s+(?:(january|february|march|april|may|june|july|august|september|october|november|december)\s+)?((?:19|20)\d{2})\b", RegexOptions.IgnoreCase)]
+    private static partial Regex PeriodPattern();
+
+    public TermMatcher Matcher => matcher;
+
+    public AnalyzedQuestion Analyze(string text, bool isClaim = false)
+    {
+        var words = Assistant.Core.Terms.Words(text).ToList();
+        var first = words.FirstOrDefault() ?? "";
+        var form = isClaim ? QuestionForm.Claim
+            : Auxiliaries.Contains(first) || (first is "and" or "but" or "so" && words.Count > 1 && Auxiliaries.Contains(words[1])) ? QuestionForm.YesNo
+            : QuestionForm.Open;
+        var terms = Matcher.Extract(text);
+        return new AnalyzedQuestion
+        {
+            Text = text,
+            Form = form,
+            AnswerType = AnswerTypeOf(words),
+            Terms = terms,
+            FocusLayers = FocusLayers(text),
+            WantsLatest = matcher.Lexicon.Cue("recency").Any(words),
+            Period = PeriodOf(text),
+            RetrievalText = text,
+        };
+    }
+
+    /// <summary>Layers the text names with at least one strong cue.</summary>
+    public IReadOnlyList<string> FocusLayers(string text)
+    {
+        var words = Assistant.Core.Terms.Words(text).ToList();
+        return tagger.Taxonomy.Layers.Where(l => l.Strong.Any(words)).Select(l => l.Id).ToList();
+    }
+
+    private static AnswerType AnswerTypeOf(List<string> w)
+    {
+        var s = " " + string.Join(' ', w) + " ";
+        if (s.Contains(" how much ", StringComparison.Ordinal) || s.Contains(" how large ", StringComparison.Ordinal)
+            || s.Contains(" how big ", StringComparison.Ordinal) || s.Contains(" how many ", StringComparison.Ordinal)
+            || s.Contains(" what size ", StringComparison.Ordinal) || s.Contains(" what amount ", StringComparison.Ordinal)
+            || s.Contains(" what valuation ", StringComparison.Ordinal))
+            return AnswerType.Amount;
+        if (s.StartsWith(" when ", StringComparison.Ordinal) || s.Contains(" since when ", StringComparison.Ordinal)
+            || s.Contains(" what year ", StringComparison.Ordinal) || s.Contains(" what date ", StringComparison.Ordinal)
+            || s.Contains(" how long ", StringComparison.Ordinal) || s.Contains(" until when ", StringComparison.Ordinal))
+            return AnswerType.Time;
+        if (s.StartsWith(" who ", StringComparison.Ordinal) || s.StartsWith(" which ", StringComparison.Ordinal))
+            return AnswerType.Entity;
+        return AnswerType.Any;
+    }
+
+    private static (DateOnly, DateOnly)? PeriodOf(string text)
+    {
+        var m = PeriodPattern().Match(text);
+        if (!m.Success)
+            return null;
+        var year = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+        if (!m.Groups[1].Success)
+            return (new DateOnly(year, 1, 1), new DateOnly(year, 12, 31));
+        var month = Array.IndexOf(Months, m.Groups[1].Value.ToLowerInvariant()) + 1;
+        var from = new DateOnly(year, month, 1);
+        return (from, from.AddMonths(1).AddDays(-1));
+    }
+
+    /// <summary>Money amounts and years in a text, for answer-type matching and number conflicts.</summary>
+    public static IReadOnlyList<decimal> Amounts(string text)
+    {
+        var result = new List<decimal>();
+        foreach (Match m in AmountPattern().Matches(TextFolding.Fold(text)))
+        {
+            if (!decimal.TryParse(m.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), NumberStyles.Number, CultureInfo.InvariantCulture, out var v))
+                continue;
+            var unit = m.Groups[2].Value;
+            v *= unit switch
+            {
+                "trillion" or "t" => 1_000_000m,
+                "billion" or "bn" or "b" => 1_000m,
+                "million" or "m" => 1m,
+                _ => 0.000_001m,
+            };
+            result.Add(v);
+        }
+        return result;
+    }
+
+    [GeneratedRegex(@"\$\s?(\d[\d,]*(?:\.\d+)?)\s?(trillion|billion|million|bn|b|m|t)?\b")]
+    private static partial Regex AmountPattern();
+
+    [GeneratedRegex(@"\b(?:19|20)\d{2}\b")]
+    internal static partial Regex YearPattern();
+}

@@ -1,0 +1,144 @@
+using Assistant.Core;
+
+namespace Assistant.Answering;
+
+/// <summary>How a source clause bears on a claim.</summary>
+public enum Stance
+{
+    None,
+    Supports,
+    Contradicts,
+}
+
+/// <summary>The stance of one clause, with the rule that decided it (shown in debug output and tests).</summary>
+public sealed record ClauseStance(Stance Stance, string Rule, double Relevance);
+
+/// <summary>Decides whether a source clause supports or contradicts a claim, from cue lexicons (corpus/lexicon.yaml).</summary>
+/// <remarks>
+/// The rules are general: a claim of change meets a source of continuity; a restrictive claim ("only",
+/// "purely", "exclusive") meets a broadening source ("beyond", "any cloud"); a claim naming one rival meets a
+/// source that keeps the thing with another; amounts that differ; opposite negation. Hedged clauses
+/// ("might", "could") never contradict.
+/// </remarks>
+public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
+{
+    /// <summary>Share of the claim's idf mass a clause must match to take a stance (calibrated on the dev set).</summary>
+    public const double MinRelevance = 0.3;
+
+    private readonly CueSet _negation = lexicon.Cue("negation");
+    private readonly CueSet _persistence = lexicon.Cue("persistence");
+    private readonly CueSet _change = lexicon.Cue("change");
+    private readonly CueSet _restriction = lexicon.Cue("restriction");
+    private readonly CueSet _broadening = lexicon.Cue("broadening");
+    private readonly CueSet _ended = lexicon.Cue("ended_exclusivity");
+    private readonly CueSet _denial = lexicon.Cue("denial");
+    private readonly CueSet _hedge = lexicon.Cue("hedge");
+    private readonly CueSet _contrast = lexicon.Cue("contrast");
+
+    /// <summary>Features of the claim, computed once per question.</summary>
+    public sealed record ClaimFeatures(
+        IReadOnlyList<QueryTerm> Terms,
+        int Polarity,
+        bool Change,
+        bool Restrictive,
+        IReadOnlySet<string> Rivals,
+        IReadOnlyList<decimal> Amounts);
+
+    public ClaimFeatures Features(AnalyzedQuestion q)
+    {
+        var words = Terms.Words(q.Text).ToList();
+        return new ClaimFeatures(
+            q.Terms,
+            (_negation.Count(words) + _denial.Count(words)) % 2,
+            _change.Any(words),
+            _restriction.Any(words),
+            Rivals(words),
+            QuestionAnalyzer.Amounts(q.Text));
+    }
+
+    /// <summary>Clauses of a sentence, cut before contrast words ("while", "but", "whereas"…).</summary>
+    public IReadOnlyList<string> Clauses(string sentence)
+    {
+        var words = sentence.Split(' ');
+        var clauses = new List<string>();
+        var current = new List<string>();
+        foreach (var raw in words)
+        {
+            var w = Terms.Words(raw).FirstOrDefault() ?? "";
+            if (current.Count > 2 && _contrast.Phrases.Contains(w))
+            {
+                clauses.Add(string.Join(' ', current));
+                current.Clear();
+            }
+            current.Add(raw);
+        }
+        if (current.Count > 0)
+            clauses.Add(string.Join(' ', current));
+        return clauses;
+    }
+
+    /// <param name="sentenceRelevance">Relevance of the whole sentence (with its context), a floor for short clauses.</param>
+    public ClauseStance Judge(ClaimFeatures claim, string clause, double sentenceRelevance)
+    {
+        var stems = new StemmedText(clause);
+        var relevance = Math.Max(matcher.Coverage(claim.Terms, stems), 0.7 * sentenceRelevance);
+        if (relevance < MinRelevance)
+            return new(Stance.None, "not relevant", relevance);
+        var words = stems.Words;
+        var hedged = _hedge.Any(words);
+        var polarity = (_negation.Count(words) + _denial.Count(words)) % 2;
+        var rivals = Rivals(words);
+        var persists = _persistence.Any(words);
+        var changes = _change.Any(words) || _ended.Any(words);
+        var broadens = _broadening.Any(words) || _ended.Any(words);
+        var anyCloud = _ended.Any(words);
+
+        ClauseStance Verdict(Stance s, string rule) =>
+            hedged && s == Stance.Contradicts ? new(Stance.None, rule + " (hedged)", relevance) : new(s, rule, relevance);
+
+        var amounts = QuestionAnalyzer.Amounts(clause);
+        if (claim.Amounts.Count > 0 && amounts.Count > 0)
+        {
+            var agree = claim.Amounts.Any(a => amounts.Any(b => Math.Abs(a - b) <= 0.1m * Math.Max(a, b)));
+            return Verdict(agree ? Stance.Supports : Stance.Contradicts, agree ? "amounts agree" : "amounts differ");
+        }
+        if (claim.Change)
+        {
+            if (changes && polarity == 1)
+                return Verdict(Stance.Contradicts, "change denied");
+            if (changes)
+                return Verdict(Stance.Supports, "change confirmed");
+            if (persists)
+                return Verdict(Stance.Contradicts, "claims change, source says it continues");
+            return new(Stance.None, "claims change, source silent on change", relevance);
+        }
+        if (claim.Restrictive && broadens)
+            return Verdict(Stance.Contradicts, "restrictive claim, source broadens");
+        if (claim.Rivals.Count > 0)
+        {
+            if (anyCloud)
+                return Verdict(claim.Restrictive ? Stance.Contradicts : Stance.Supports, "source opens it to any rival");
+            var shared = claim.Rivals.Overlaps(rivals);
+            if (!shared && rivals.Count > 0 && (claim.Restrictive || _restriction.Any(words) || persists))
+                return Verdict(Stance.Contradicts, "source keeps it with another rival");
+        }
+        if (polarity != claim.Polarity)
+            return Verdict(Stance.Contradicts, "opposite negation");
+        return Verdict(Stance.Supports, "agrees");
+    }
+
+    private HashSet<string> Rivals(IReadOnlyList<string> words)
+    {
+        var text = new StemmedText(string.Join(' ', words));
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in lexicon.Alternatives.Values)
+        {
+            foreach (var member in group)
+            {
+                if (lexicon.SynonymsOf(member).Any(text.Contains))
+                    found.Add(lexicon.SynonymsOf(member)[0]);
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,154 @@
+using Assistant.Core;
+
+namespace Assistant.Answering;
+
+/// <summary>A stemmed word or phrase from a question, with its weight and whether it names something.</summary>
+public sealed record QueryTerm(string Stem, double Weight, bool IsEntity, string Surface);
+
+/// <summary>A sentence as a sequence of stemmed words (stop words kept, so phrases match).</summary>
+public sealed class StemmedText
+{
+    public StemmedText(string text)
+    {
+        Words = Terms.Words(text).ToArray();
+        Stems = Words.Select(Terms.Stem).ToArray();
+        StemSet = Stems.ToHashSet(StringComparer.Ordinal);
+    }
+
+    public string[] Words { get; }
+
+    public string[] Stems { get; }
+
+    public HashSet<string> StemSet { get; }
+
+    /// <summary>Whether the stemmed phrase occurs as a contiguous run of words.</summary>
+    public bool Contains(string stemmedPhrase)
+    {
+        if (!stemmedPhrase.Contains(' '))
+            return StemSet.Contains(stemmedPhrase);
+        var parts = stemmedPhrase.Split(' ');
+        if (!StemSet.Contains(parts[0]))
+            return false;
+        for (var i = 0; i + parts.Length <= Stems.Length; i++)
+        {
+            var ok = true;
+            for (var k = 0; k < parts.Length && ok; k++)
+                ok = Stems[i + k] == parts[k];
+            if (ok)
+                return true;
+        }
+        return false;
+    }
+}
+
+/// <summary>Document frequencies of stems over every sentence, heading and title of the index.</summary>
+public sealed class TermStatistics
+{
+    private readonly Dictionary<string, int> _df = new(StringComparer.Ordinal);
+    private readonly int _n;
+
+    public TermStatistics(IEnumerable<string> texts)
+    {
+        foreach (var t in texts)
+        {
+            _n++;
+            foreach (var s in Terms.Words(t).Select(Terms.Stem).Distinct())
+                _df[s] = _df.GetValueOrDefault(s) + 1;
+        }
+    }
+
+    public static TermStatistics From(IPassageIndex index) =>
+        new(index.Documents.SelectMany(d => index.ChunksOf(d.Info.Id)
+            .SelectMany(c => c.Sentences.Select(c.SentenceText).Append(c.Section)))
+            .Concat(index.Documents.Select(d => d.Info.Title)));
+
+    public int DocumentFrequency(string stem) => _df.GetValueOrDefault(stem);
+
+    /// <summary>BM25-style idf; a stem never seen gets the highest idf.</summary>
+    public double Idf(string stem)
+    {
+        var df = _df.GetValueOrDefault(stem);
+        return Math.Log(1 + ((_n - df + 0.5) / (df + 0.5)));
+    }
+
+    public double PhraseIdf(string stemmedPhrase) => stemmedPhrase.Split(' ').Where(w => !Terms.IsStopWord(w)).Select(Idf).DefaultIfEmpty(0).Max();
+
+    /// <summary>Whether every content word of the phrase occurs somewhere in the corpus.</summary>
+    public bool Known(string stemmedPhrase) =>
+        stemmedPhrase.Split(' ').Where(w => !Terms.IsStopWord(w)).All(w => _df.ContainsKey(w));
+}
+
+/// <summary>Matches query terms against sentences through the lexicon's synonyms.</summary>
+public sealed class TermMatcher(Lexicon lexicon, TermStatistics statistics)
+{
+    public Lexicon Lexicon => lexicon;
+
+    public TermStatistics Statistics => statistics;
+
+    public bool Matches(QueryTerm term, StemmedText text) => lexicon.SynonymsOf(term.Stem).Any(text.Contains);
+
+    /// <summary>Whether the term or any synonym occurs somewhere in the corpus.</summary>
+    public bool KnownInCorpus(QueryTerm term) => lexicon.SynonymsOf(term.Stem).Any(statistics.Known);
+
+    /// <summary>Weighted share of the terms' idf mass that <paramref name="text"/> matches (0..1).</summary>
+    public double Coverage(IReadOnlyList<QueryTerm> terms, StemmedText text)
+    {
+        double total = 0, hit = 0;
+        foreach (var t in terms)
+        {
+            var w = t.Weight * Idf(t);
+            total += w;
+            if (Matches(t, text))
+                hit += w;
+        }
+        return total == 0 ? 0 : hit / total;
+    }
+
+    public double Idf(QueryTerm t) =>
+        lexicon.SynonymsOf(t.Stem).Where(statistics.Known).Select(statistics.PhraseIdf).DefaultIfEmpty(statistics.PhraseIdf(t.Stem)).Max();
+
+    /// <summary>Splits a question into terms: lexicon phrases first, then single content words.</summary>
+    public IReadOnlyList<QueryTerm> Extract(string text, double weight = 1.0)
+    {
+        var words = Terms.Words(text).ToArray();
+        var stems = words.Select(Terms.Stem).ToArray();
+        var entities = EntitySpans(text);
+        var result = new List<QueryTerm>();
+        var phrases = lexicon.Phrases.Select(p => p.Split(' ')).ToList();
+        for (var i = 0; i < stems.Length;)
+        {
+            var matched = phrases.FirstOrDefault(p => i + p.Length <= stems.Length && p.Select((w, k) => stems[i + k] == w).All(b => b));
+            if (matched is not null)
+            {
+                var surface = string.Join(' ', words[i..(i + matched.Length)]);
+                result.Add(new QueryTerm(string.Join(' ', matched), weight, entities.Contains(words[i]), surface));
+                i += matched.Length;
+                continue;
+            }
+            var w = words[i];
+            if (!Terms.IsStopWord(w) && !lexicon.MetaTerms.Contains(stems[i]) && w.Length > 1)
+                result.Add(new QueryTerm(stems[i], weight, entities.Contains(w), w));
+            i++;
+        }
+        return result.DistinctBy(t => t.Stem).ToList();
+    }
+
+    /// <summary>Folded words that are written as names: capitalised after the first word, or all capitals.</summary>
+    internal static HashSet<string> EntitySpans(string text)
+    {
+        var raw = text.Split((char[])[' ', '\t', '\n', ',', '?', '!', ';', ':', '(', ')', '"', '\u201C', '\u201D'], StringSplitOptions.RemoveEmptyEntries);
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < raw.Length; i++)
+        {
+            var w = raw[i].Trim('.', '\'', '\u2019', '\u2018');
+            if (w.Length < 2 || !char.IsUpper(w[0]))
+                continue;
+            var allCaps = w.Count(char.IsLetter) >= 2 && w.Where(char.IsLetter).All(char.IsUpper);
+            if (i == 0 && !allCaps && !w.Skip(1).Any(char.IsUpper))
+                continue;
+            foreach (var word in Terms.Words(w))
+                set.Add(word);
+        }
+        return set;
+    }
+}

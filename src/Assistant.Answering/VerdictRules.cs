@@ -1,0 +1,71 @@
+using Assistant.Core;
+
+namespace Assistant.Answering;
+
+/// <summary>The verdict on one layer: which evidence decided it and which older evidence it supersedes.</summary>
+public sealed record LayerVerdict(string Layer, string Verdict, IReadOnlyList<Evidence> Deciding, IReadOnlyList<Evidence> Superseded);
+
+/// <summary>Turns clause stances into per-layer and overall verdicts, letting newer sources supersede older ones.</summary>
+public static class VerdictRules
+{
+    /// <summary>Sources this close to the newest one count as the same news cycle, not as superseding it.</summary>
+    public const int SamePeriodDays = 7;
+
+    public static (string Verdict, IReadOnlyList<LayerVerdict> Layers) Decide(AnalyzedQuestion q, IReadOnlyList<Evidence> evidence, bool restrictive)
+    {
+        if (q.Form == QuestionForm.Open)
+            return (Verdicts.Info, []);
+        var findings = evidence
+            .SelectMany(e => e.Clauses.SelectMany(c => c.Layers.Select(l => (Layer: l, Clause: c, Evidence: e))))
+            .ToList();
+        if (q.FocusLayers.Count > 0 && findings.Any(f => q.FocusLayers.Contains(f.Layer)))
+            findings = findings.Where(f => q.FocusLayers.Contains(f.Layer)).ToList();
+        if (q.AvoidLayers.Count > 0 && findings.Any(f => !q.AvoidLayers.Contains(f.Layer)))
+            findings = findings.Where(f => !q.AvoidLayers.Contains(f.Layer)).ToList();
+
+        var layers = new List<LayerVerdict>();
+        foreach (var group in findings.GroupBy(f => f.Layer))
+        {
+            var newestDate = group.Max(f => f.Evidence.Document.Date);
+            var recent = group.Where(f => newestDate.DayNumber - f.Evidence.Document.Date.DayNumber <= SamePeriodDays).ToList();
+            var against = recent.Where(f => f.Clause.Stance == Stance.Contradicts).Sum(f => f.Clause.Relevance);
+            var forIt = recent.Where(f => f.Clause.Stance == Stance.Supports).Sum(f => f.Clause.Relevance);
+            // One firm counter-example falsifies "only"/"purely"/"exclusive"; otherwise the weight of evidence decides.
+            var contradicted = against > 0 && (restrictive || against >= forIt);
+            var stance = contradicted ? Stance.Contradicts : Stance.Supports;
+            var deciding = recent.Where(f => f.Clause.Stance == stance).Select(f => f.Evidence).Distinct().OrderByDescending(e => e.Score).ToList();
+            var cutoff = recent.Min(f => f.Evidence.Document.Date);
+            var superseded = group
+                .Where(f => f.Evidence.Document.Date < cutoff && f.Clause.Stance != stance)
+                .Select(f => f.Evidence).Distinct().OrderByDescending(e => e.Score).ToList();
+            var verdict = q.Form == QuestionForm.Claim
+                ? (contradicted ? (superseded.Count > 0 ? Verdicts.Outdated : Verdicts.Contradicted) : Verdicts.Supported)
+                : (contradicted ? Verdicts.No : Verdicts.Yes);
+            layers.Add(new LayerVerdict(group.Key, verdict, deciding, superseded));
+        }
+        layers = layers.OrderBy(l => LayerTaxonomyOrder(l.Layer)).ToList();
+        return (Combine(q.Form, layers.Select(l => l.Verdict).Distinct().ToList()), layers);
+    }
+
+    internal static string Combine(QuestionForm form, IReadOnlyList<string> verdicts)
+    {
+        if (form == QuestionForm.Claim)
+        {
+            if (verdicts.Count == 0)
+                return Verdicts.NotCovered;
+            if (verdicts.Count == 1)
+                return verdicts[0];
+            if (verdicts.Contains(Verdicts.Supported))
+                return Verdicts.Partly;
+            return verdicts.Contains(Verdicts.Outdated) ? Verdicts.Outdated : Verdicts.Contradicted;
+        }
+        return verdicts.Count switch
+        {
+            0 => Verdicts.Info,
+            1 => verdicts[0],
+            _ => Verdicts.Partly,
+        };
+    }
+
+    private static int LayerTaxonomyOrder(string id) => LayerTaxonomy.Ids.ToList().IndexOf(id);
+}

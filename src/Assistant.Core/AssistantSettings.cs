@@ -1,0 +1,61 @@
+namespace Assistant.Core;
+
+/// <summary>Where the corpus and index live and which embedding model to use; bound from "Assistant__*" settings.</summary>
+public sealed class AssistantSettings
+{
+    public const string Section = "Assistant";
+
+    /// <summary>The corpus folder; default: the nearest "corpus" folder from the working directory up.</summary>
+    public string? Corpus { get; set; }
+
+    /// <summary>The SQLite index file; default: data/index.db beside the corpus folder.</summary>
+    public string? Index { get; set; }
+
+    /// <summary>Local embedding model: arctic-xs (default) or minilm.</summary>
+    public string EmbeddingModel { get; set; } = "arctic-xs";
+
+    /// <summary>Longest question accepted, in characters.</summary>
+    public int MaxQuestionLength { get; set; } = 2000;
+
+    public static readonly IReadOnlyList<string> EmbeddingModels = ["arctic-xs", "minilm"];
+
+    /// <summary>Reads Assistant__Corpus, Assistant__Index, Assistant__EmbeddingModel, Assistant__MaxQuestionLength.</summary>
+    public static AssistantSettings FromEnvironment()
+    {
+        var s = new AssistantSettings();
+        s.Corpus = Env("Corpus") ?? s.Corpus;
+        s.Index = Env("Index") ?? s.Index;
+        s.EmbeddingModel = Env("EmbeddingModel") ?? s.EmbeddingModel;
+        if (Env("MaxQuestionLength") is { } max)
+            s.MaxQuestionLength = int.TryParse(max, out var n) ? n : throw new ArgumentException($"{Section}__MaxQuestionLength must be a whole number, not '{max}'");
+        return s;
+    }
+
+    /// <summary>Fills defaults and checks every value; the message names the setting.</summary>
+    public AssistantSettings Validate()
+    {
+        Corpus = Path.GetFullPath(Corpus ?? FindCorpus() ?? throw new ArgumentException(
+            $"No corpus folder found from {Directory.GetCurrentDirectory()} upwards; pass --corpus DIR or set {Section}__Corpus."));
+        if (!Directory.Exists(Corpus))
+            throw new ArgumentException($"{Section}__Corpus: folder not found: {Corpus}");
+        Index = Path.GetFullPath(Index ?? Path.Combine(Path.GetDirectoryName(Corpus)!, "data", "index.db"));
+        if (!EmbeddingModels.Contains(EmbeddingModel))
+            throw new ArgumentException($"{Section}__EmbeddingModel: '{EmbeddingModel}' is not one of {string.Join(", ", EmbeddingModels)}");
+        if (MaxQuestionLength is < 10 or > 100_000)
+            throw new ArgumentException($"{Section}__MaxQuestionLength must be between 10 and 100000, not {MaxQuestionLength}");
+        return this;
+    }
+
+    private static string? Env(string key) => Environment.GetEnvironmentVariable($"{Section}__{key}") is { Length: > 0 } v ? v : null;
+
+    private static string? FindCorpus()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "corpus");
+            if (File.Exists(Path.Combine(candidate, DomainKnowledge.LayersFile)))
+                return candidate;
+        }
+        return null;
+    }
+}
