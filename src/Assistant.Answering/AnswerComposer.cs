@@ -122,7 +122,7 @@ public sealed class AnswerComposer(LayerTaxonomy taxonomy)
         return result;
     }
 
-    private static double Overlap(string a, string b)
+    internal static double Overlap(string a, string b)
     {
         var x = Terms.Content(a).ToHashSet();
         var y = Terms.Content(b).ToHashSet();

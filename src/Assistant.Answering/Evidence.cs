@@ -70,7 +70,7 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
                     + LayerBonus(q, s.Layers)
                     + TimeBonus(q, p.Document.Date, oldest, span);
                 var ownText = c.SentenceText(s);
-                var clauses = JudgeClauses(q, claim, ownText, lex, s.Layers);
+                var clauses = stances.MentionsSubject(claim, stems) ? JudgeClauses(q, claim, ownText, lex, s.Layers) : [];
                 result.Add(new Evidence
                 {
                     Passage = p,

@@ -76,8 +76,7 @@ public sealed class ExtractiveAnswerer(
         else
         {
             var top = evidence.Where(e => e.Score >= 0.45 * evidence[0].Score).Take(14).ToList();
-            var restrictive = knowledge.Stances.Features(q).Restrictive;
-            var (verdict, layerVerdicts) = VerdictRules.Decide(q, top, restrictive);
+            var (verdict, layerVerdicts) = VerdictRules.Decide(q, top, knowledge.Stances.Features(q));
             if (q.Form == QuestionForm.Claim && verdict == Verdicts.NotCovered)
             {
                 answer = Abstain(request, "the sources do not confirm or contradict this statement");
@@ -115,6 +114,14 @@ public sealed class ExtractiveAnswerer(
         }
         var (answer, _) = await AnswerAsync(last with { History = turns }, ct).ConfigureAwait(false);
         return answer;
+    }
+
+    /// <summary>The scored evidence behind an answer, best first: for `ask --explain` and for tuning the cue lexicons.</summary>
+    public async Task<(AnalyzedQuestion Question, IReadOnlyList<Evidence> Evidence)> ExplainAsync(AskRequest request, CancellationToken ct = default)
+    {
+        var q = _followUps.Resolve(knowledge.Analyzer.Analyze(request.Question, request.IsTalkingPoint), request.History);
+        var passages = await RetrieveAsync(q, request.AsOf, ct).ConfigureAwait(false);
+        return (q, knowledge.Selector.Score(q, passages));
     }
 
     internal async Task<IReadOnlyList<Passage>> RetrieveAsync(AnalyzedQuestion q, DateOnly? asOf, CancellationToken ct)

@@ -25,6 +25,23 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
     /// <summary>Share of the claim's idf mass a clause must match to take a stance (calibrated on the dev set).</summary>
     public const double MinRelevance = 0.3;
 
+    /// <summary>Negation is only read as disagreement in clauses that are clearly about the claim.</summary>
+    public const double StrongRelevance = 0.5;
+
+    public static bool AmountsAgree(IReadOnlyList<decimal> a, IReadOnlyList<decimal> b) =>
+        a.Any(x => b.Any(y => Math.Abs(x - y) <= 0.1m * Math.Max(x, y)));
+
+    /// <summary>Whether a sentence speaks about the claim's subject: one of its specific names, or "other platforms" for a rival.</summary>
+    public bool MentionsSubject(ClaimFeatures claim, StemmedText sentence)
+    {
+        var names = claim.Terms.Where(matcher.IsSpecificEntity).ToList();
+        if (names.Count == 0)
+            return true;
+        if (names.Any(n => matcher.Matches(n, sentence)))
+            return true;
+        return claim.Rivals.Count > 0 && lexicon.AnyRival.Any(sentence.Words);
+    }
+
     private readonly CueSet _negation = lexicon.Cue("negation");
     private readonly CueSet _persistence = lexicon.Cue("persistence");
     private readonly CueSet _change = lexicon.Cue("change");
@@ -96,11 +113,14 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
         ClauseStance Verdict(Stance s, string rule) =>
             hedged && s == Stance.Contradicts ? new(Stance.None, rule + " (hedged)", relevance) : new(s, rule, relevance);
 
-        var amounts = QuestionAnalyzer.Amounts(clause);
-        if (claim.Amounts.Count > 0 && amounts.Count > 0)
+        if (claim.Amounts.Count > 0)
         {
-            var agree = claim.Amounts.Any(a => amounts.Any(b => Math.Abs(a - b) <= 0.1m * Math.Max(a, b)));
-            return Verdict(agree ? Stance.Supports : Stance.Contradicts, agree ? "amounts agree" : "amounts differ");
+            // A figure is only checked against figures: a different amount may count something else
+            // (the whole round rather than one investor), so it never contradicts on its own.
+            var amounts = QuestionAnalyzer.Amounts(clause);
+            return AmountsAgree(claim.Amounts, amounts)
+                ? Verdict(Stance.Supports, "amounts agree")
+                : new(Stance.None, amounts.Count > 0 ? "amounts differ" : "no amount", relevance);
         }
         if (claim.Change)
         {
@@ -122,7 +142,7 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
             if (!shared && rivals.Count > 0 && (claim.Restrictive || _restriction.Any(words) || persists))
                 return Verdict(Stance.Contradicts, "source keeps it with another rival");
         }
-        if (polarity != claim.Polarity)
+        if (polarity != claim.Polarity && relevance >= StrongRelevance)
             return Verdict(Stance.Contradicts, "opposite negation");
         return Verdict(Stance.Supports, "agrees");
     }

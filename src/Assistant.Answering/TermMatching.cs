@@ -71,7 +71,13 @@ public sealed class TermStatistics
         return Math.Log(1 + ((_n - df + 0.5) / (df + 0.5)));
     }
 
-    public double PhraseIdf(string stemmedPhrase) => stemmedPhrase.Split(' ').Where(w => !Terms.IsStopWord(w)).Select(Idf).DefaultIfEmpty(0).Max();
+    public int Texts => _n;
+
+    /// <summary>Document frequency of a phrase, approximated by its rarest word.</summary>
+    public int PhraseFrequency(string stemmedPhrase) =>
+        stemmedPhrase.Split(' ').Where(w => !Terms.IsStopWord(w)).Select(DocumentFrequency).DefaultIfEmpty(0).Min();
+
+    public double IdfOfFrequency(int df) => Math.Log(1 + ((_n - Math.Min(df, _n) + 0.5) / (Math.Min(df, _n) + 0.5)));
 
     /// <summary>Whether every content word of the phrase occurs somewhere in the corpus.</summary>
     public bool Known(string stemmedPhrase) =>
@@ -85,18 +91,32 @@ public sealed class TermMatcher(Lexicon lexicon, TermStatistics statistics)
 
     public TermStatistics Statistics => statistics;
 
+    /// <summary>Names that occur in more than this share of texts (the partners themselves) carry no weight as names.</summary>
+    public const double UbiquitousShare = 0.2;
+
+    private const double EntityBoost = 1.5;
+
+    private readonly Dictionary<string, (bool Known, double Idf, bool Ubiquitous)> _cache = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
     public bool Matches(QueryTerm term, StemmedText text) => lexicon.SynonymsOf(term.Stem).Any(text.Contains);
 
     /// <summary>Whether the term or any synonym occurs somewhere in the corpus.</summary>
-    public bool KnownInCorpus(QueryTerm term) => lexicon.SynonymsOf(term.Stem).Any(statistics.Known);
+    public bool KnownInCorpus(QueryTerm term) => Info(term.Stem).Known;
 
-    /// <summary>Weighted share of the terms' idf mass that <paramref name="text"/> matches (0..1).</summary>
+    /// <summary>A name that is specific enough to decide relevance (not one of the partners named everywhere).</summary>
+    public bool IsSpecificEntity(QueryTerm term) => term.IsEntity && Info(term.Stem) is { Known: true, Ubiquitous: false };
+
+    /// <summary>Share of the known terms' weighted idf mass that <paramref name="text"/> matches (0..1); words the corpus never uses are left out.</summary>
     public double Coverage(IReadOnlyList<QueryTerm> terms, StemmedText text)
     {
         double total = 0, hit = 0;
         foreach (var t in terms)
         {
-            var w = t.Weight * Idf(t);
+            var info = Info(t.Stem);
+            if (!info.Known)
+                continue;
+            var w = t.Weight * info.Idf * (t.IsEntity && !info.Ubiquitous ? EntityBoost : 1);
             total += w;
             if (Matches(t, text))
                 hit += w;
@@ -104,8 +124,23 @@ public sealed class TermMatcher(Lexicon lexicon, TermStatistics statistics)
         return total == 0 ? 0 : hit / total;
     }
 
-    public double Idf(QueryTerm t) =>
-        lexicon.SynonymsOf(t.Stem).Where(statistics.Known).Select(statistics.PhraseIdf).DefaultIfEmpty(statistics.PhraseIdf(t.Stem)).Max();
+    /// <summary>Idf of the whole synonym group: a term is as rare as all its synonyms together.</summary>
+    public double Idf(QueryTerm t) => Info(t.Stem).Idf;
+
+    private (bool Known, double Idf, bool Ubiquitous) Info(string stem)
+    {
+        lock (_gate)
+        {
+            if (_cache.TryGetValue(stem, out var info))
+                return info;
+            var synonyms = lexicon.SynonymsOf(stem);
+            var known = synonyms.Where(statistics.Known).ToList();
+            var df = known.Sum(statistics.PhraseFrequency);
+            info = (known.Count > 0, statistics.IdfOfFrequency(df), df > UbiquitousShare * statistics.Texts);
+            _cache[stem] = info;
+            return info;
+        }
+    }
 
     /// <summary>Splits a question into terms: lexicon phrases first, then single content words.</summary>
     public IReadOnlyList<QueryTerm> Extract(string text, double weight = 1.0)

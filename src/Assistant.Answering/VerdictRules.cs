@@ -11,13 +11,15 @@ public static class VerdictRules
     /// <summary>Sources this close to the newest one count as the same news cycle, not as superseding it.</summary>
     public const int SamePeriodDays = 7;
 
-    public static (string Verdict, IReadOnlyList<LayerVerdict> Layers) Decide(AnalyzedQuestion q, IReadOnlyList<Evidence> evidence, bool restrictive)
+    public static (string Verdict, IReadOnlyList<LayerVerdict> Layers) Decide(AnalyzedQuestion q, IReadOnlyList<Evidence> evidence, StanceDetector.ClaimFeatures claim)
     {
         if (q.Form == QuestionForm.Open)
             return (Verdicts.Info, []);
+        var restrictive = claim.Restrictive;
         var findings = evidence
             .SelectMany(e => e.Clauses.SelectMany(c => c.Layers.Select(l => (Layer: l, Clause: c, Evidence: e))))
             .ToList();
+        findings.AddRange(LaterFigures(evidence, claim));
         if (q.FocusLayers.Count > 0 && findings.Any(f => q.FocusLayers.Contains(f.Layer)))
             findings = findings.Where(f => q.FocusLayers.Contains(f.Layer)).ToList();
         if (q.AvoidLayers.Count > 0 && findings.Any(f => !q.AvoidLayers.Contains(f.Layer)))
@@ -45,6 +47,26 @@ public static class VerdictRules
         }
         layers = layers.OrderBy(l => LayerTaxonomyOrder(l.Layer)).ToList();
         return (Combine(q.Form, layers.Select(l => l.Verdict).Distinct().ToList()), layers);
+    }
+
+    /// <summary>A later source on the same topic with another figure supersedes an older source that agreed with the claim's figure.</summary>
+    private static IEnumerable<(string Layer, ClauseFinding Clause, Evidence Evidence)> LaterFigures(IReadOnlyList<Evidence> evidence, StanceDetector.ClaimFeatures claim)
+    {
+        if (claim.Amounts.Count == 0)
+            yield break;
+        var agreeing = evidence.Where(e => e.Supports).ToList();
+        foreach (var later in evidence)
+        {
+            var amounts = QuestionAnalyzer.Amounts(later.Quote);
+            if (amounts.Count == 0 || StanceDetector.AmountsAgree(claim.Amounts, amounts))
+                continue;
+            var older = agreeing.FirstOrDefault(a => later.Document.Date.DayNumber - a.Document.Date.DayNumber > SamePeriodDays
+                && AnswerComposer.Overlap(a.Quote, later.Quote) >= 0.4);
+            if (older is null)
+                continue;
+            foreach (var layer in older.Clauses.Where(c => c.Stance == Stance.Supports).SelectMany(c => c.Layers).Distinct())
+                yield return (layer, new ClauseFinding(Stance.Contradicts, [layer], "a later figure", later.Relevance), later);
+        }
     }
 
     internal static string Combine(QuestionForm form, IReadOnlyList<string> verdicts)

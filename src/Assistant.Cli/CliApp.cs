@@ -106,13 +106,17 @@ internal static class CliApp
     {
         var question = new Argument<string>("question") { Description = "The question, in quotes" };
         var history = new Option<string[]>("--history") { Description = "An earlier question of the same conversation (repeat, oldest first)" };
-        var cmd = new Command("ask", "Answer a question with citations (builds the index on first use)") { question, JsonOption, AsOfOption, history };
+        var explain = new Option<bool>("--explain") { Description = "Also show the scored evidence sentences and their stances" };
+        var talkingPoint = new Option<bool>("--talking-point") { Description = "Treat the text as a statement to check (as `check` does)" };
+        var cmd = new Command("ask", "Answer a question with citations (builds the index on first use)") { question, JsonOption, AsOfOption, history, explain, talkingPoint };
         cmd.SetAction(async (pr, ct) => await Run(async () =>
         {
             using var runtime = await Start(pr, ct).ConfigureAwait(false);
-            var request = new AskRequest(CheckedQuestion(pr.GetValue(question), runtime.Settings)) { AsOf = AsOf(pr) };
+            var request = new AskRequest(CheckedQuestion(pr.GetValue(question), runtime.Settings)) { AsOf = AsOf(pr), IsTalkingPoint = pr.GetValue(talkingPoint) };
             var answer = await runtime.Answerer.AnswerInConversationAsync(pr.GetValue(history) ?? [], request, ct).ConfigureAwait(false);
             Print(answer, pr.GetValue(JsonOption));
+            if (pr.GetValue(explain))
+                await Explain(runtime, request, pr.GetValue(history) ?? [], ct).ConfigureAwait(false);
             return 0;
         }).ConfigureAwait(false));
         return cmd;
@@ -278,6 +282,20 @@ internal static class CliApp
             return 0;
         }).ConfigureAwait(false));
         return cmd;
+    }
+
+    private static async Task Explain(AssistantRuntime runtime, AskRequest request, IReadOnlyList<string> history, CancellationToken ct)
+    {
+        var turns = new List<Turn>();
+        foreach (var h in history)
+            turns.Add((await runtime.Answerer.AnswerAsync(new AskRequest(h) { History = turns.ToList(), AsOf = request.AsOf }, ct).ConfigureAwait(false)).Turn);
+        var (q, evidence) = await runtime.Answerer.ExplainAsync(request with { History = turns }, ct).ConfigureAwait(false);
+        Err.MarkupLineInterpolated($"[grey]form {q.Form}, type {q.AnswerType}, focus [[{string.Join(",", q.FocusLayers)}]], avoid [[{string.Join(",", q.AvoidLayers)}]], latest {q.WantsLatest}, terms {string.Join(" ", q.Terms.Select(t => t.Stem + (t.IsEntity ? "*" : "")))} | context {string.Join(" ", q.ContextTerms.Select(t => t.Stem))}[/]");
+        foreach (var e in evidence.Take(15))
+        {
+            var stances = string.Join("; ", e.Clauses.Select(c => $"{c.Stance} {string.Join("/", c.Layers)} ({c.Rule})"));
+            Err.MarkupLineInterpolated($"[grey]{e.Score:0.00} rel {e.Relevance:0.00} {e.Document.Date:yyyy-MM-dd} [[{string.Join(",", e.Layers)}]] {stances}[/]\n    {e.Quote}");
+        }
     }
 
     private static void PrintSources(AssistantRuntime runtime)

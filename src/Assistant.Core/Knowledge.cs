@@ -47,6 +47,9 @@ public sealed class CueSet
 
     public int Count(IReadOnlyList<string> words) => Matches(words).Count();
 
+    /// <summary>How many different cues occur.</summary>
+    public int Distinct(IReadOnlyList<string> words) => Matches(words).Select(m => m.Cue).Distinct().Count();
+
     public bool Any(IReadOnlyList<string> words) => Matches(words).Any();
 }
 
@@ -98,8 +101,9 @@ public sealed class Lexicon
     private readonly List<string[]> _groups = [];
 
     public Lexicon(IEnumerable<IEnumerable<string>> synonyms, IReadOnlyDictionary<string, IReadOnlyList<string>> alternatives,
-        IReadOnlyDictionary<string, CueSet> cues, IEnumerable<string> metaTerms)
+        IReadOnlyDictionary<string, CueSet> cues, IEnumerable<string> metaTerms, IEnumerable<string>? anyRival = null)
     {
+        AnyRival = new CueSet(anyRival ?? []);
         foreach (var group in synonyms)
         {
             var stems = group.Select(Terms.StemPhrase).Where(s => s.Length > 0).Distinct().ToArray();
@@ -115,6 +119,9 @@ public sealed class Lexicon
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Alternatives { get; }
 
     public IReadOnlyDictionary<string, CueSet> Cues { get; }
+
+    /// <summary>Phrases that stand for any member of a rival group ("other platforms").</summary>
+    public CueSet AnyRival { get; }
 
     public IReadOnlySet<string> MetaTerms { get; }
 
@@ -173,7 +180,8 @@ public static class DomainKnowledge
             file.Synonyms ?? [],
             (file.Alternatives ?? []).ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.Select(Terms.StemPhrase).ToList()),
             (file.Cues ?? []).ToDictionary(kv => kv.Key, kv => new CueSet(kv.Value)),
-            file.MetaTerms ?? []);
+            file.MetaTerms ?? [],
+            file.AnyRival ?? []);
     }
 
     private static T Read<T>(string path)
@@ -211,6 +219,7 @@ public static class DomainKnowledge
         public Dictionary<string, List<string>>? Alternatives { get; set; }
         public Dictionary<string, List<string>>? Cues { get; set; }
         public List<string>? MetaTerms { get; set; }
+        public List<string>? AnyRival { get; set; }
     }
 }
 

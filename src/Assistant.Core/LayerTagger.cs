@@ -1,6 +1,6 @@
 namespace Assistant.Core;
 
-/// <summary>Tags text with the layers whose cues it contains: one strong cue, or two weak ones.</summary>
+/// <summary>Tags text with the layers whose cues it contains: one strong cue, or two different weak ones.</summary>
 public sealed class LayerTagger(LayerTaxonomy taxonomy)
 {
     public LayerTaxonomy Taxonomy { get; } = taxonomy;
@@ -15,7 +15,7 @@ public sealed class LayerTagger(LayerTaxonomy taxonomy)
         var result = new List<KeyValuePair<string, int>>();
         foreach (var layer in Taxonomy.Layers)
         {
-            var score = 2 * layer.Strong.Count(words) + layer.Weak.Count(words);
+            var score = (2 * layer.Strong.Distinct(words)) + layer.Weak.Distinct(words);
             if (score > 0)
                 result.Add(new(layer.Id, score));
         }

@@ -126,15 +126,21 @@ public static class Terms
     {
         var folded = TextFolding.Fold(text);
         var sb = new StringBuilder();
-        foreach (var c in folded)
+        for (var i = 0; i < folded.Length; i++)
         {
+            var c = folded[i];
             if (char.IsLetterOrDigit(c))
             {
                 sb.Append(c);
                 continue;
             }
             if (c == '\'' && sb.Length > 0)
-                continue; // "openai's" -> "openais" is then stemmed to "openai"
+            {
+                // "openai's" -> "openai"; "isn't" -> "isnt".
+                if (i + 1 < folded.Length && folded[i + 1] == 's' && (i + 2 == folded.Length || !char.IsLetterOrDigit(folded[i + 2])))
+                    i++;
+                continue;
+            }
             if (sb.Length > 0)
             {
                 yield return sb.ToString();
