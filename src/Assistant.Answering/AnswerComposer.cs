@@ -58,14 +58,17 @@ public sealed class AnswerComposer(LayerTaxonomy taxonomy)
                 : g.OrderByDescending(e => e.Score).AsEnumerable();
             var items = ordered.ToList();
             var newestInGroup = items.Max(e => e.Document.Date);
+            DateOnly? lastPrefix = null;
             foreach (var e in items)
             {
                 var isOld = (superseded.Contains(e) || olderOf.ContainsKey(e)) && e.Document.Date < newestInGroup;
                 var isNew = !isOld && items.Any(o => o != e && (superseded.Contains(o) || olderOf.ContainsKey(o)) && o.Document.Date < e.Document.Date);
                 if (isOld)
-                    line.Append("Until ").Append(Day(items.Where(o => o.Document.Date > e.Document.Date).Min(o => o.Document.Date))).Append(", per a ").Append(Day(e.Document.Date)).Append(" source: ");
-                else if (isNew)
+                    line.Append("Earlier (").Append(Day(e.Document.Date)).Append("): ");
+                else if (isNew && lastPrefix != e.Document.Date)
                     line.Append("Since ").Append(Day(e.Document.Date)).Append(": ");
+                if (isNew)
+                    lastPrefix = e.Document.Date;
                 line.Append(Sentence(e.Quote));
                 if (e.Document.Confidence == Confidence.Low)
                     line.Append(" (").Append(e.Document.Publisher ?? "a single source").Append(", low confidence)");

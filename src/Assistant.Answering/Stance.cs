@@ -59,18 +59,32 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
         bool Change,
         bool Restrictive,
         IReadOnlySet<string> Rivals,
-        IReadOnlyList<decimal> Amounts);
+        IReadOnlyList<decimal> Amounts)
+    {
+        /// <summary>Rivals a claimed change moves toward ("…from Azure to AWS" → AWS); all rivals when no direction is given.</summary>
+        public IReadOnlySet<string> Targets { get; init; } = Rivals;
+    }
 
     public ClaimFeatures Features(AnalyzedQuestion q)
     {
         var words = Terms.Words(q.Text).ToList();
+        var rivals = Rivals(words);
+        var targets = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 1; i < words.Count; i++)
+        {
+            if (words[i - 1] is "to" or "onto" or "into" or "toward" or "towards")
+                targets.UnionWith(Rivals(words.Skip(i).Take(3).ToList()));
+        }
         return new ClaimFeatures(
             q.Terms,
             (_negation.Count(words) + _denial.Count(words)) % 2,
             _change.Any(words),
             _restriction.Any(words),
-            Rivals(words),
-            QuestionAnalyzer.Amounts(q.Text));
+            rivals,
+            QuestionAnalyzer.Amounts(q.Text))
+        {
+            Targets = targets.Count > 0 ? targets : rivals,
+        };
     }
 
     /// <summary>Clauses of a sentence, cut before contrast words ("while", "but", "whereas"…).</summary>
@@ -126,8 +140,10 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
         {
             if (changes && polarity == 1)
                 return Verdict(Stance.Contradicts, "change denied");
-            if (changes)
+            if (changes && (claim.Targets.Count == 0 || claim.Targets.Overlaps(rivals) || anyCloud))
                 return Verdict(Stance.Supports, "change confirmed");
+            if (changes)
+                return new(Stance.None, "a change toward something else", relevance);
             if (persists)
                 return Verdict(Stance.Contradicts, "claims change, source says it continues");
             return new(Stance.None, "claims change, source silent on change", relevance);

@@ -92,7 +92,7 @@ public sealed class TermMatcher(Lexicon lexicon, TermStatistics statistics)
     public TermStatistics Statistics => statistics;
 
     /// <summary>Names that occur in more than this share of texts (the partners themselves) carry no weight as names.</summary>
-    public const double UbiquitousShare = 0.2;
+    public const double UbiquitousShare = 0.25;
 
     private const double EntityBoost = 1.5;
 
