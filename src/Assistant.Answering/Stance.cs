@@ -150,16 +150,20 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
         }
         if (claim.Restrictive && broadens)
             return Verdict(Stance.Contradicts, "restrictive claim, source broadens");
+        var restricts = _restriction.Any(words);
         if (claim.Rivals.Count > 0)
         {
             if (anyCloud)
                 return Verdict(claim.Restrictive ? Stance.Contradicts : Stance.Supports, "source opens it to any rival");
             var shared = claim.Rivals.Overlaps(rivals);
-            if (!shared && rivals.Count > 0 && (claim.Restrictive || _restriction.Any(words) || persists))
+            if (!shared && rivals.Count > 0 && (claim.Restrictive || restricts || persists))
                 return Verdict(Stance.Contradicts, "source keeps it with another rival");
         }
         if (polarity != claim.Polarity && relevance >= StrongRelevance)
             return Verdict(Stance.Contradicts, "opposite negation");
+        // "Only"/"purely" is confirmed only by a source that says so itself, not by one that merely mentions the topic.
+        if (claim.Restrictive && !restricts)
+            return new(Stance.None, "restrictive claim, source does not restrict", relevance);
         return Verdict(Stance.Supports, "agrees");
     }
 

@@ -30,10 +30,10 @@ public static class VerdictRules
         {
             var newestDate = group.Max(f => f.Evidence.Document.Date);
             var recent = group.Where(f => newestDate.DayNumber - f.Evidence.Document.Date.DayNumber <= SamePeriodDays).ToList();
-            var against = recent.Where(f => f.Clause.Stance == Stance.Contradicts).Sum(f => f.Clause.Relevance);
-            var forIt = recent.Where(f => f.Clause.Stance == Stance.Supports).Sum(f => f.Clause.Relevance);
-            // One firm counter-example falsifies "only"/"purely"/"exclusive"; otherwise the weight of evidence decides.
-            var contradicted = against > 0 && (restrictive || against >= forIt);
+            // One firm counter-example falsifies "only"/"purely"/"exclusive"; otherwise the source that answers the
+            // question most directly (the best scored sentence) decides, ties going against the claim.
+            var strongest = recent.MaxBy(f => (f.Evidence.Score, f.Clause.Stance == Stance.Contradicts ? 1 : 0));
+            var contradicted = recent.Any(f => f.Clause.Stance == Stance.Contradicts) && (restrictive || strongest.Clause.Stance == Stance.Contradicts);
             var stance = contradicted ? Stance.Contradicts : Stance.Supports;
             var deciding = recent.Where(f => f.Clause.Stance == stance).Select(f => f.Evidence).Distinct().OrderByDescending(e => e.Score).ToList();
             var cutoff = recent.Min(f => f.Evidence.Document.Date);
