@@ -55,12 +55,20 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
                 var text = c.SentenceText(s);
                 var quoteStart = s.Start;
                 var withContext = text;
-                if (i > 0 && Anaphora.Contains(Terms.Words(text).FirstOrDefault() ?? "") && SameBlock(c, c.Sentences[i - 1], s))
+                var anaphoric = Anaphora.Contains(Terms.Words(text).FirstOrDefault() ?? "");
+                var subject = "";
+                if (anaphoric && i > 0 && SameBlock(c, c.Sentences[i - 1], s))
                 {
+                    // "This is a foundational element…": quote the sentence it refers back to as well.
                     quoteStart = c.Sentences[i - 1].Start;
                     withContext = c.Text.Substring(quoteStart - c.Start, s.End - quoteStart);
                 }
-                var stems = new StemmedText(withContext);
+                else if (anaphoric)
+                {
+                    // A bullet that starts "This deal…" refers to its section's heading.
+                    subject = " " + c.Section;
+                }
+                var stems = new StemmedText(withContext + subject);
                 var lex = matcher.Coverage(q.Terms, stems);
                 var score = lex
                     + (0.3 * matcher.Coverage(q.ContextTerms, stems))

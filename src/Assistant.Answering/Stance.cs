@@ -120,7 +120,8 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
         var polarity = (_negation.Count(words) + _denial.Count(words)) % 2;
         var rivals = Rivals(words);
         var persists = _persistence.Any(words);
-        var changes = _change.Any(words) || _ended.Any(words);
+        // "Any cloud" is a change only when the source says it is new ("may now offer … on any cloud").
+        var changes = _change.Any(words) || (_ended.Any(words) && words.Contains("now"));
         var broadens = _broadening.Any(words) || _ended.Any(words);
         var anyCloud = _ended.Any(words);
 
