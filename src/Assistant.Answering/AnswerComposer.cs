@@ -12,6 +12,9 @@ public sealed class AnswerComposer(LayerTaxonomy taxonomy)
 
     private const double PrimaryShare = 0.6;
 
+    /// <summary>Sentences scoring this close to the best one lead the answer and set its layers.</summary>
+    private const double LeadShare = 0.75;
+
     public sealed record Composition(string Text, IReadOnlyList<Citation> Citations, IReadOnlyList<string> Layers, IReadOnlyList<Evidence> Shown, string? Rephrasing);
 
     public Composition Compose(AnalyzedQuestion q, IReadOnlyList<Evidence> ranked, string verdict, IReadOnlyList<LayerVerdict> layerVerdicts, DateOnly? asOf)
@@ -83,8 +86,7 @@ public sealed class AnswerComposer(LayerTaxonomy taxonomy)
             sb.Append(dates[0] == dates[^1] ? $" (source dated {dates[0]})" : $" (sources dated {dates[0]} to {dates[^1]})");
         sb.Append('.');
 
-        var layers = taxonomy.Order(shown.Where(e => e.Score >= PrimaryShare * shown.Max(x => x.Score) || e.Clauses.Count > 0)
-            .SelectMany(e => e.Layers.Intersect(RelevantLayers(q, e))));
+        var layers = AnswerLayers(q, shown, layerVerdicts);
         var rephrasing = q.Form == QuestionForm.Claim ? Rephrase(layerVerdicts, numberOf) : null;
         return new Composition(sb.ToString().Trim(), citations, layers, shown, rephrasing);
     }
@@ -132,14 +134,23 @@ public sealed class AnswerComposer(LayerTaxonomy taxonomy)
         return x.Count == 0 || y.Count == 0 ? 0 : (double)x.Intersect(y).Count() / Math.Min(x.Count, y.Count);
     }
 
-    private static IEnumerable<string> RelevantLayers(AnalyzedQuestion q, Evidence e)
+    /// <summary>
+    /// The layers the answer speaks about: each leading sentence's main layer, the layers the question names,
+    /// the layers a verdict was reached on, and both sides of a sentence that contrasts two layers ("…, while …").
+    /// </summary>
+    private IReadOnlyList<string> AnswerLayers(AnalyzedQuestion q, IReadOnlyList<Evidence> shown, IReadOnlyList<LayerVerdict> verdicts)
     {
-        var stance = e.Clauses.SelectMany(c => c.Layers).ToList();
-        if (stance.Count > 0)
-            return stance;
-        if (q.FocusLayers.Count > 0 && e.Layers.Intersect(q.FocusLayers).Any())
-            return e.Layers.Intersect(q.FocusLayers).Concat(e.Layers.Take(1));
-        return e.Layers;
+        var best = shown.Max(e => e.Score);
+        var layers = new List<string>();
+        foreach (var e in shown.Where(e => e.Score >= LeadShare * best))
+        {
+            layers.AddRange(e.Layers.Take(1));
+            layers.AddRange(e.Layers.Intersect(q.FocusLayers));
+            if (e.Clauses.Count > 1)
+                layers.AddRange(e.Clauses.SelectMany(c => c.Layers.Take(1)));
+        }
+        layers.AddRange(verdicts.Select(v => v.Layer));
+        return taxonomy.Order(layers.Where(l => !q.AvoidLayers.Contains(l) || q.FocusLayers.Contains(l)));
     }
 
     private static string PrimaryLayer(AnalyzedQuestion q, Evidence e)

@@ -5,8 +5,9 @@ public sealed class LayerTagger(LayerTaxonomy taxonomy)
 {
     public LayerTaxonomy Taxonomy { get; } = taxonomy;
 
+    /// <summary>The layers of a text, the one with most cue weight first (ties in taxonomy order).</summary>
     public IReadOnlyList<string> Tag(string text) =>
-        Score(text).Where(kv => kv.Value >= 2).Select(kv => kv.Key).ToList();
+        Score(text).Where(kv => kv.Value >= 2).OrderByDescending(kv => kv.Value).Select(kv => kv.Key).ToList();
 
     /// <summary>Cue score per layer (strong = 2, weak = 1), in taxonomy order, zero scores left out.</summary>
     public IReadOnlyList<KeyValuePair<string, int>> Score(string text)

@@ -11,7 +11,7 @@ namespace Assistant.Ingestion;
 public sealed partial class Chunker(LayerTagger tagger, int maxChars = 700)
 {
     /// <summary>Bump when chunk boundaries or tags change, so unchanged files are re-chunked anyway.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private enum Kind
     {

@@ -46,7 +46,16 @@ public sealed class IngestionPipeline(
 
         var model = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown";
         var dims = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions ?? 0;
-        var previous = store.ReadManifest();
+        IndexManifest? previous;
+        try
+        {
+            previous = store.ReadManifest();
+        }
+        catch (IndexUnavailableException)
+        {
+            // An index of another schema version or a damaged file: build a new one from scratch.
+            previous = null;
+        }
         var rebuild = previous is null || previous.EmbeddingModel != model || previous.Dimensions != dims;
         using var builder = store.BeginBuild(new IndexManifest(model, dims, DateTimeOffset.UtcNow), fresh: rebuild);
         var existing = builder.ExistingHashes;

@@ -14,7 +14,7 @@ namespace Assistant.Retrieval;
 /// </remarks>
 public sealed class SqliteIndexStore(string path) : IIndexStore
 {
-    internal const int SchemaVersion = 1;
+    internal const int SchemaVersion = 2;
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
@@ -76,11 +76,14 @@ public sealed class SqliteIndexStore(string path) : IIndexStore
 
     internal static byte[] ToBytes(ReadOnlyMemory<float> v) => MemoryMarshal.AsBytes(v.Span).ToArray();
 
+    // [start, end, layer index…]: layers keep their order, the sentence's main layer first.
     internal static string SentencesJson(IReadOnlyList<SentenceSpan> sentences) =>
-        JsonSerializer.Serialize(sentences.Select(s => new[] { s.Start, s.End, Bits(s.Layers) }));
+        JsonSerializer.Serialize(sentences.Select(s => new[] { s.Start, s.End }.Concat(s.Layers.Select(LayerIndex))));
 
     internal static IReadOnlyList<SentenceSpan> ParseSentences(string json) =>
-        JsonSerializer.Deserialize<int[][]>(json)!.Select(a => new SentenceSpan(a[0], a[1], LayerTaxonomy.FromBitmask(a[2]))).ToList();
+        JsonSerializer.Deserialize<int[][]>(json)!.Select(a => new SentenceSpan(a[0], a[1], a[2..].Select(i => LayerTaxonomy.Ids[i]).ToList())).ToList();
+
+    private static int LayerIndex(string id) => LayerTaxonomy.Ids.ToList().IndexOf(id);
 
     internal static int Bits(IEnumerable<string> layers) =>
         layers.Aggregate(0, (m, id) => Array.IndexOf([.. LayerTaxonomy.Ids], id) is var i and >= 0 ? m | (1 << i) : m);
