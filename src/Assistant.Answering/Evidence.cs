@@ -32,6 +32,8 @@ public sealed record ClauseFinding(Stance Stance, IReadOnlyList<string> Layers, 
 /// <summary>Scores every sentence of the retrieved passages against the question.</summary>
 public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances, LayerTagger tagger)
 {
+    private const double SectionShare = 0.8;
+
     private static readonly HashSet<string> Anaphora = new(StringComparer.Ordinal)
     {
         "this", "it", "these", "that", "those", "they", "such", "its", "their",
@@ -69,7 +71,8 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
                     subject = " " + c.Section;
                 }
                 var stems = new StemmedText(withContext + subject);
-                var lex = matcher.Coverage(q.Terms, stems);
+                // Headings name what their bullets are about; they count, a little less than the sentence's own words.
+                var lex = Math.Max(matcher.Coverage(q.Terms, stems), SectionShare * matcher.Coverage(q.Terms, new StemmedText(withContext + " " + c.Section)));
                 var score = lex
                     + (0.3 * matcher.Coverage(q.ContextTerms, stems))
                     + (0.25 * matcher.Coverage(q.Terms, section))

@@ -11,7 +11,7 @@ namespace Assistant.Ingestion;
 public sealed partial class Chunker(LayerTagger tagger, int maxChars = 700)
 {
     /// <summary>Bump when chunk boundaries or tags change, so unchanged files are re-chunked anyway.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     private enum Kind
     {
@@ -100,6 +100,7 @@ public sealed partial class Chunker(LayerTagger tagger, int maxChars = 700)
     {
         var text = document.Text;
         var sectionLayers = tagger.Tag(section);
+        var sectionScores = tagger.Score(section).ToDictionary(kv => kv.Key, kv => kv.Value);
         var fallback = sectionLayers.Count > 0 ? sectionLayers : document.Info.Layers;
         var sentences = new List<SentenceSpan>();
         foreach (var m in members)
@@ -109,13 +110,24 @@ public sealed partial class Chunker(LayerTagger tagger, int maxChars = 700)
                 contentStart = text.IndexOf(':', contentStart) + 1;
             foreach (var (s, e) in SentenceSplitter.Split(text, contentStart, m.End))
             {
-                var layers = tagger.Tag(text[s..e]);
+                var layers = SentenceLayers(text[s..e], sectionScores);
                 sentences.Add(new SentenceSpan(s, e, layers.Count > 0 ? layers : fallback));
             }
         }
         var chunkLayers = tagger.Taxonomy.Order(sentences.SelectMany(s => s.Layers).Concat(sectionLayers));
         return new Chunk(document.Info.Id, ordinal, section, text[start..end], start, end, chunkLayers, sentences);
     }
+
+    /// <summary>A sentence's own cues, plus half the weight of its heading's: a bullet under "Key Areas to Monitor" is about the market.</summary>
+    private IReadOnlyList<string> SentenceLayers(string sentence, IReadOnlyDictionary<string, int> sectionScores) =>
+        tagger.Score(sentence)
+            .Select(kv => kv.Key)
+            .Union(sectionScores.Keys)
+            .Select(id => (Id: id, Score: tagger.Score(sentence).FirstOrDefault(kv => kv.Key == id).Value + (sectionScores.GetValueOrDefault(id) / 2.0)))
+            .Where(x => x.Score >= 2)
+            .OrderByDescending(x => x.Score)
+            .Select(x => x.Id)
+            .ToList();
 
     private IEnumerable<Block> SplitLong(string text, Block b)
     {
