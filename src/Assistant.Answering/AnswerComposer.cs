@@ -146,10 +146,14 @@ public sealed class AnswerComposer(LayerTaxonomy taxonomy)
         {
             layers.AddRange(e.Layers.Take(1));
             layers.AddRange(e.Layers.Intersect(q.FocusLayers));
-            if (e.Clauses.Count > 1)
-                layers.AddRange(e.Clauses.SelectMany(c => c.Layers.Take(1)));
+            layers.AddRange(e.ClauseLayers);
         }
-        layers.AddRange(verdicts.Select(v => v.Layer));
+        foreach (var v in verdicts)
+        {
+            layers.Add(v.Layer);
+            // The sentence that decided a layer names every layer it speaks about ("beyond funding into operational partnerships").
+            layers.AddRange(v.Deciding.Take(1).SelectMany(e => e.Clauses.Where(c => c.Layers.Contains(v.Layer)).SelectMany(c => c.Layers)));
+        }
         return taxonomy.Order(layers.Where(l => !q.AvoidLayers.Contains(l) || q.FocusLayers.Contains(l)));
     }
 
@@ -201,7 +205,7 @@ public sealed class AnswerComposer(LayerTaxonomy taxonomy)
     private static string Sentence(string quote)
     {
         var s = string.Join(' ', quote.Split((char[])[' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries));
-        return s.Length > 0 && !".!?".Contains(s[^1]) ? s + "." : s;
+        return s.Length > 0 && !".!?:".Contains(s[^1]) ? s + "." : s;
     }
 
     internal static string Day(DateOnly d) => d.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);

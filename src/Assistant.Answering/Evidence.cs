@@ -17,6 +17,9 @@ public sealed record Evidence
     /// <summary>Stances of the sentence's clauses on the claim (empty for open questions).</summary>
     public IReadOnlyList<ClauseFinding> Clauses { get; init; } = [];
 
+    /// <summary>The main layer of each clause, when the sentence has several ("…, while …").</summary>
+    public IReadOnlyList<string> ClauseLayers { get; init; } = [];
+
     public bool Supports => Clauses.Any(c => c.Stance == Stance.Supports);
 
     public bool Contradicts => Clauses.Any(c => c.Stance == Stance.Contradicts);
@@ -33,6 +36,12 @@ public sealed record ClauseFinding(Stance Stance, IReadOnlyList<string> Layers, 
 public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances, LayerTagger tagger)
 {
     private const double SectionShare = 0.8;
+
+    /// <summary>A sentence that only introduces a list ("…include:") says little by itself.</summary>
+    private const double LeadInPenalty = 0.3;
+
+    /// <summary>Weight of the passage's embedding similarity: it separates sentences whose words match equally well.</summary>
+    private const double DenseShare = 0.5;
 
     private static readonly HashSet<string> Anaphora = new(StringComparer.Ordinal)
     {
@@ -77,7 +86,9 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
                     + (0.3 * matcher.Coverage(q.ContextTerms, stems))
                     + (0.25 * matcher.Coverage(q.Terms, section))
                     + (0.2 / (1 + (0.25 * rank)))
+                    + (DenseShare * p.DenseSimilarity)
                     + TypeBonus(q.AnswerType, withContext)
+                    - (text.EndsWith(':') ? LeadInPenalty : 0)
                     + LayerBonus(q, s.Layers)
                     + TimeBonus(q, p.Document.Date, oldest, span);
                 var ownText = c.SentenceText(s);
@@ -91,6 +102,7 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
                     Score = score,
                     Relevance = lex,
                     Clauses = clauses,
+                    ClauseLayers = ClauseLayers(ownText),
                 });
             }
         }
@@ -118,6 +130,12 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
         return found;
     }
 
+    private IReadOnlyList<string> ClauseLayers(string sentence)
+    {
+        var clauses = stances.Clauses(sentence);
+        return clauses.Count < 2 ? [] : clauses.SelectMany(c => tagger.Tag(c).Take(1)).Distinct().ToList();
+    }
+
     private static bool SameBlock(Chunk c, SentenceSpan a, SentenceSpan b) =>
         !c.Text.AsSpan(a.End - c.Start, b.Start - a.End).Contains('\n');
 
@@ -133,7 +151,8 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
         var bonus = 0.0;
         if (q.FocusLayers.Count > 0 && layers.Intersect(q.FocusLayers).Any())
             bonus += 0.15;
-        if (q.AvoidLayers.Count > 0 && layers.Count > 0 && layers.All(q.AvoidLayers.Contains))
+        // "What else…": sentences mainly about what the last answer covered step back.
+        if (q.AvoidLayers.Count > 0 && layers.Count > 0 && q.AvoidLayers.Contains(layers[0]))
             bonus -= 0.35;
         return bonus;
     }

@@ -105,7 +105,15 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
         }
         if (current.Count > 0)
             clauses.Add(string.Join(' ', current));
-        return clauses;
+        // "While X, Y": the subordinate part ends at its first comma, and Y is a clause of its own.
+        return clauses.SelectMany(c =>
+        {
+            var first = Terms.Words(c).FirstOrDefault() ?? "";
+            var comma = c.IndexOf(", ", StringComparison.Ordinal);
+            return first is "while" or "although" or "though" or "whereas" or "despite" && comma > 0 && comma < c.Length - 2
+                ? new[] { c[..(comma + 1)], c[(comma + 2)..] }
+                : [c];
+        }).ToList();
     }
 
     /// <param name="sentenceRelevance">Relevance of the whole sentence (with its context), a floor for short clauses.</param>

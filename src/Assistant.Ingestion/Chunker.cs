@@ -11,7 +11,7 @@ namespace Assistant.Ingestion;
 public sealed partial class Chunker(LayerTagger tagger, int maxChars = 700)
 {
     /// <summary>Bump when chunk boundaries or tags change, so unchanged files are re-chunked anyway.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     private enum Kind
     {
@@ -106,8 +106,6 @@ public sealed partial class Chunker(LayerTagger tagger, int maxChars = 700)
         foreach (var m in members)
         {
             var contentStart = m.ContentStart;
-            if (m.Label is not null)
-                contentStart = text.IndexOf(':', contentStart) + 1;
             foreach (var (s, e) in SentenceSplitter.Split(text, contentStart, m.End))
             {
                 var layers = SentenceLayers(text[s..e], sectionScores);
