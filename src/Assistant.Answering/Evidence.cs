@@ -106,12 +106,14 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
                 });
             }
         }
-        // The same sentence can come from two overlapping retrievals; keep its best score.
-        return result
-            .GroupBy(e => (e.Document.Id, e.Sentence.Start))
-            .Select(g => g.MaxBy(e => e.Score)!)
-            .OrderByDescending(e => e.Score)
-            .ToList();
+        // A sentence can be scored twice (alone and as the context of the next one); keep the better reading.
+        var kept = new List<Evidence>();
+        foreach (var e in result.OrderByDescending(e => e.Score))
+        {
+            if (!kept.Any(k => k.Document.Id == e.Document.Id && k.QuoteStart < e.Sentence.End && e.QuoteStart < k.Sentence.End))
+                kept.Add(e);
+        }
+        return kept;
     }
 
     private IReadOnlyList<ClauseFinding> JudgeClauses(AnalyzedQuestion q, StanceDetector.ClaimFeatures claim, string sentence, double relevance, IReadOnlyList<string> sentenceLayers)

@@ -11,6 +11,7 @@ public enum Stance
 }
 
 /// <summary>The stance of one clause, with the rule that decided it (shown in debug output and tests).</summary>
+/// <param name="Relevance">How well the clause, or failing that its sentence, matches the claim.</param>
 public sealed record ClauseStance(Stance Stance, string Rule, double Relevance);
 
 /// <summary>Decides whether a source clause supports or contradicts a claim, from cue lexicons (corpus/lexicon.yaml).</summary>
@@ -120,7 +121,8 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
     public ClauseStance Judge(ClaimFeatures claim, string clause, double sentenceRelevance)
     {
         var stems = new StemmedText(clause);
-        var relevance = Math.Max(matcher.Coverage(claim.Terms, stems), 0.7 * sentenceRelevance);
+        var own = matcher.Coverage(claim.Terms, stems);
+        var relevance = Math.Max(own, 0.7 * sentenceRelevance);
         if (relevance < MinRelevance)
             return new(Stance.None, "not relevant", relevance);
         var words = stems.Words;
@@ -168,7 +170,7 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
             if (!shared && rivals.Count > 0 && (claim.Restrictive || restricts || persists))
                 return Verdict(Stance.Contradicts, "source keeps it with another rival");
         }
-        if (polarity != claim.Polarity && relevance >= StrongRelevance)
+        if (polarity != claim.Polarity && own >= StrongRelevance)
             return Verdict(Stance.Contradicts, "opposite negation");
         // "Only"/"purely" is confirmed only by a source that says so itself, not by one that merely mentions the topic.
         if (claim.Restrictive && !restricts)
