@@ -151,8 +151,9 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
     private static double LayerBonus(AnalyzedQuestion q, IReadOnlyList<string> layers)
     {
         var bonus = 0.0;
-        if (q.FocusLayers.Count > 0 && layers.Intersect(q.FocusLayers).Any())
-            bonus += 0.15;
+        // A question that names a layer is best answered by sentences mainly about it.
+        if (q.FocusLayers.Count > 0 && layers.Count > 0)
+            bonus += q.FocusLayers.Contains(layers[0]) ? 0.25 : layers.Intersect(q.FocusLayers).Any() ? 0.1 : 0;
         // "What else…": sentences mainly about what the last answer covered step back.
         if (q.AvoidLayers.Count > 0 && layers.Count > 0 && q.AvoidLayers.Contains(layers[0]))
             bonus -= 0.35;

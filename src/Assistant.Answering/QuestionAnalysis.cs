@@ -83,14 +83,14 @@ public sealed partial class QuestionAnalyzer(TermMatcher matcher, LayerTagger ta
             Form = form,
             AnswerType = AnswerTypeOf(words),
             Terms = terms,
-            FocusLayers = FocusLayers(text),
+            FocusLayers = FocusLayers(text + " " + string.Join(" ", terms.SelectMany(t => matcher.Lexicon.SynonymsOf(t.Stem)))),
             WantsLatest = matcher.Lexicon.Cue("recency").Any(words),
             Period = PeriodOf(text),
             RetrievalText = text,
         };
     }
 
-    /// <summary>Layers the text names with at least one strong cue.</summary>
+    /// <summary>Layers the text (with its terms' synonyms) names with at least one strong cue.</summary>
     public IReadOnlyList<string> FocusLayers(string text)
     {
         var words = Assistant.Core.Terms.Words(text).ToList();

@@ -35,13 +35,32 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
     /// <summary>Whether a sentence speaks about the claim's subject: one of its specific names, or "other platforms" for a rival.</summary>
     public bool MentionsSubject(ClaimFeatures claim, StemmedText sentence)
     {
+        bool Named(QueryTerm n) => matcher.Matches(n, sentence) || (IsRival(n) && lexicon.AnyRival.Any(sentence.Words));
+        // The claim's first name is who or what it is about ("Microsoft took part…"); it must be there.
+        if (claim.Terms.FirstOrDefault(t => t.IsEntity && matcher.KnownInCorpus(t)) is { } subject && !Named(subject)
+            && (matcher.IsSpecificEntity(subject) || !lexicon.Collective.Any(sentence.Words)))
+            return false;
         var names = claim.Terms.Where(matcher.IsSpecificEntity).ToList();
-        if (names.Count == 0)
-            return true;
-        if (names.Any(n => matcher.Matches(n, sentence)))
-            return true;
-        return claim.Rivals.Count > 0 && lexicon.AnyRival.Any(sentence.Words);
+        return names.Count == 0 || names.Any(Named);
     }
+
+    private bool IsRival(QueryTerm t) => lexicon.Alternatives.Values.Any(g => g.Any(m => lexicon.SynonymsOf(m).Contains(t.Stem)));
+
+    /// <summary>Negation and denial cues that bear on the claim: followed within a few words by one of its terms.</summary>
+    private int Polarity(IReadOnlyList<QueryTerm> terms, StemmedText clause)
+    {
+        var count = 0;
+        foreach (var (index, length, _) in _negation.Matches(clause.Words).Concat(_denial.Matches(clause.Words)))
+        {
+            var window = new StemmedText(string.Join(' ', clause.Words.Skip(index + length).Take(NegationScope)));
+            if (terms.Any(t => matcher.Matches(t, window)))
+                count++;
+        }
+        return count % 2;
+    }
+
+    /// <summary>How many words after "not" a claim term must appear for the negation to bear on it.</summary>
+    private const int NegationScope = 5;
 
     private readonly CueSet _negation = lexicon.Cue("negation");
     private readonly CueSet _persistence = lexicon.Cue("persistence");
@@ -103,6 +122,11 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
                 current.Clear();
             }
             current.Add(raw);
+            if (raw.EndsWith(';'))
+            {
+                clauses.Add(string.Join(' ', current));
+                current.Clear();
+            }
         }
         if (current.Count > 0)
             clauses.Add(string.Join(' ', current));
@@ -127,7 +151,7 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
             return new(Stance.None, "not relevant", relevance);
         var words = stems.Words;
         var hedged = _hedge.Any(words);
-        var polarity = (_negation.Count(words) + _denial.Count(words)) % 2;
+        var polarity = Polarity(claim.Terms, stems);
         var rivals = Rivals(words);
         var persists = _persistence.Any(words);
         // "Any cloud" is a change only when the source says it is new ("may now offer … on any cloud").

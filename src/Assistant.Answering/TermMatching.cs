@@ -47,6 +47,8 @@ public sealed class TermStatistics
     private readonly Dictionary<string, int> _df = new(StringComparer.Ordinal);
     private readonly int _n;
 
+    private readonly Dictionary<string, int> _capitalised = new(StringComparer.Ordinal);
+
     public TermStatistics(IEnumerable<string> texts)
     {
         foreach (var t in texts)
@@ -54,8 +56,13 @@ public sealed class TermStatistics
             _n++;
             foreach (var s in Terms.Words(t).Select(Terms.Stem).Distinct())
                 _df[s] = _df.GetValueOrDefault(s) + 1;
+            foreach (var name in TermMatcher.EntitySpans(t))
+                _capitalised[name] = _capitalised.GetValueOrDefault(name) + 1;
         }
     }
+
+    /// <summary>Whether the corpus writes this word as a name (capitalised inside sentences, more than once).</summary>
+    public bool IsName(string word) => _capitalised.GetValueOrDefault(word) >= 2;
 
     public static TermStatistics From(IPassageIndex index) =>
         new(index.Documents.SelectMany(d => index.ChunksOf(d.Info.Id)
@@ -148,6 +155,7 @@ public sealed class TermMatcher(Lexicon lexicon, TermStatistics statistics)
         var words = Terms.Words(text).ToArray();
         var stems = words.Select(Terms.Stem).ToArray();
         var entities = EntitySpans(text);
+        entities.UnionWith(words.Where(statistics.IsName));
         var result = new List<QueryTerm>();
         var phrases = lexicon.Phrases.Select(p => p.Split(' ')).ToList();
         for (var i = 0; i < stems.Length;)

@@ -101,9 +101,11 @@ public sealed class Lexicon
     private readonly List<string[]> _groups = [];
 
     public Lexicon(IEnumerable<IEnumerable<string>> synonyms, IReadOnlyDictionary<string, IReadOnlyList<string>> alternatives,
-        IReadOnlyDictionary<string, CueSet> cues, IEnumerable<string> metaTerms, IEnumerable<string>? anyRival = null)
+        IReadOnlyDictionary<string, CueSet> cues, IEnumerable<string> metaTerms, IEnumerable<string>? anyRival = null,
+        IEnumerable<string>? collective = null)
     {
         AnyRival = new CueSet(anyRival ?? []);
+        Collective = new CueSet(collective ?? []);
         foreach (var group in synonyms)
         {
             var stems = group.Select(Terms.StemPhrase).Where(s => s.Length > 0).Distinct().ToArray();
@@ -122,6 +124,9 @@ public sealed class Lexicon
 
     /// <summary>Phrases that stand for any member of a rival group ("other platforms").</summary>
     public CueSet AnyRival { get; }
+
+    /// <summary>Words for the partners together ("the partnership", "both firms").</summary>
+    public CueSet Collective { get; }
 
     public IReadOnlySet<string> MetaTerms { get; }
 
@@ -181,7 +186,8 @@ public static class DomainKnowledge
             (file.Alternatives ?? []).ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.Select(Terms.StemPhrase).ToList()),
             (file.Cues ?? []).ToDictionary(kv => kv.Key, kv => new CueSet(kv.Value)),
             file.MetaTerms ?? [],
-            file.AnyRival ?? []);
+            file.AnyRival ?? [],
+            file.Collective ?? []);
     }
 
     private static T Read<T>(string path)
@@ -220,6 +226,7 @@ public static class DomainKnowledge
         public Dictionary<string, List<string>>? Cues { get; set; }
         public List<string>? MetaTerms { get; set; }
         public List<string>? AnyRival { get; set; }
+        public List<string>? Collective { get; set; }
     }
 }
 
