@@ -167,9 +167,10 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
             // A figure is only checked against figures: a different amount may count something else
             // (the whole round rather than one investor), so it never contradicts on its own.
             var amounts = QuestionAnalyzer.Amounts(clause);
-            return AmountsAgree(claim.Amounts, amounts)
-                ? Verdict(Stance.Supports, "amounts agree")
-                : new(Stance.None, amounts.Count > 0 ? "amounts differ" : "no amount", relevance);
+            if (AmountsAgree(claim.Amounts, amounts))
+                return Verdict(Stance.Supports, "amounts agree");
+            if (amounts.Count > 0)
+                return new(Stance.None, "amounts differ", relevance);
         }
         if (claim.Change)
         {
@@ -199,6 +200,9 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
         // "Only"/"purely" is confirmed only by a source that says so itself, not by one that merely mentions the topic.
         if (claim.Restrictive && !restricts)
             return new(Stance.None, "restrictive claim, source does not restrict", relevance);
+        // A claimed figure is confirmed only by the same figure.
+        if (claim.Amounts.Count > 0)
+            return new(Stance.None, "no amount", relevance);
         return Verdict(Stance.Supports, "agrees");
     }
 
