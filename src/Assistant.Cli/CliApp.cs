@@ -174,7 +174,7 @@ internal static class CliApp
                 }
                 catch (ArgumentException e)
                 {
-                    Err.MarkupLineInterpolated($"[red]{e.Message}[/]");
+                    Console.Error.WriteLine($"error: {e.Message}");
                 }
             }
             return 0;
@@ -395,15 +395,17 @@ internal static class CliApp
         catch (Exception e) when (e is ArgumentException or IngestFailedException or DocumentLoadException or IndexUnavailableException
             or KnowledgeFileException or FormatException or DirectoryNotFoundException or FileNotFoundException)
         {
-            Err.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            // Plain text, unwrapped: error messages are read by people and by scripts.
+            Console.Error.WriteLine($"error: {e.Message}");
             return 1;
         }
     }
 
-    private static readonly IAnsiConsole Out = AnsiConsole.Console;
+    // Created per use so they follow Console.SetOut/SetError (tests, redirection).
+    private static IAnsiConsole Out => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
 
-    /// <summary>Progress and errors go to stderr so `--json` output stays clean.</summary>
-    private static readonly IAnsiConsole Err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+    /// <summary>Progress and notices go to stderr so `--json` output stays clean.</summary>
+    private static IAnsiConsole Err => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
     /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and reorder reports).</summary>
     private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>

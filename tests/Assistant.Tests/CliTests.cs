@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Assistant.Cli;
+
+namespace Assistant.Tests;
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CliCollection
+{
+    public const string Name = "cli";
+}
+
+[Trait("Category", "Integration")]
+[Collection(CliCollection.Name)]
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("assistant-cli-").FullName;
+
+    private string IndexPath => Path.Combine(_dir, "index.db");
+
+    private async Task<(int Exit, string Out, string Err)> Run(params string[] args)
+    {
+        var (stdout, stderr) = (Console.Out, Console.Error);
+        using var o = new StringWriter();
+        using var e = new StringWriter();
+        Console.SetOut(o);
+        Console.SetError(e);
+        try
+        {
+            var all = args.Concat(["--corpus", RepoPaths.Corpus, "--index", IndexPath]).ToArray();
+            var exit = await CliApp.Build().Parse(all).InvokeAsync();
+            return (exit, o.ToString(), e.ToString());
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+        }
+    }
+
+    [Fact]
+    public async Task Ask_builds_the_index_on_first_use_and_prints_contract_json()
+    {
+        var (exit, output, _) = await Run("ask", "Who invested in OpenAI's funding round?", "--json", "--as-of", "2026-03-01");
+
+        Assert.Equal(0, exit);
+        Assert.True(File.Exists(IndexPath));
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        foreach (var field in new[] { "question", "answer", "verdict", "abstained", "mode", "layers", "citations", "follow_ups", "latency_ms" })
+            Assert.True(root.TryGetProperty(field, out _), field);
+        Assert.Equal("extractive", root.GetProperty("mode").GetString());
+        var citation = root.GetProperty("citations")[0];
+        foreach (var field in new[] { "n", "doc_id", "title", "path", "url", "date", "section", "layer", "quote", "passage" })
+            Assert.True(citation.TryGetProperty(field, out _), field);
+    }
+
+    [Fact]
+    public async Task Check_with_a_file_writes_a_report_with_a_summary_table()
+    {
+        var points = Path.Combine(_dir, "points.txt");
+        File.WriteAllLines(points, ["# talking points", "OpenAI's core models are hosted only on Microsoft Azure.", "", "- Amazon put roughly $50 billion into OpenAI's funding round."]);
+        var report = Path.Combine(_dir, "report.md");
+
+        var (exit, _, _) = await Run("check", "--file", points, "--report", report, "--as-of", "2026-03-01");
+
+        Assert.Equal(0, exit);
+        var text = File.ReadAllText(report);
+        Assert.Contains("| verdict | count |", text, StringComparison.Ordinal);
+        Assert.Contains("| supported | 2 |", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ask", "Can OpenAI run on AWS?", "--as-of", "March 1st", "not a date of the form YYYY-MM-DD")]
+    [InlineData("ask", "   ", "", "", "The question is empty")]
+    [InlineData("check", "--report", "out.pdf", "x", "must end in .html or .md")]
+    public async Task Bad_input_exits_non_zero_with_a_message_naming_it(string command, string a, string b, string c, string message)
+    {
+        var args = new[] { command, a, b, c }.Where(s => s.Length > 0).ToArray();
+
+        var (exit, _, err) = await Run(args);
+
+        Assert.Equal(1, exit);
+        Assert.Contains(message, err.Replace("\n", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_oversized_question_is_refused_with_the_limit()
+    {
+        var (exit, _, err) = await Run("ask", new string('a', 2500));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("the limit is 2000", err.Replace("\n", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
