@@ -95,6 +95,9 @@ public sealed record EvalGrade(
     bool SourcesOk,
     bool DateOk)
 {
+    /// <summary>Share of the expected evidence found anywhere in the retrieved passages (null when the item lists none).</summary>
+    public double? RetrievalRecall { get; init; }
+
     public bool Passed =>
         VerdictOk && AbstentionOk && LayerRecall is null or 1.0 && EvidenceRecall is null or 1.0 && MentionRecall is null or 1.0
         && ValidCitations == Citations && MarkersOk && SourcesOk && DateOk;
@@ -134,7 +137,8 @@ public sealed record EvalMetrics(
     double MentionRecall,
     double CitationValidity,
     double LatencyP50,
-    double LatencyP95)
+    double LatencyP95,
+    double RetrievalRecall)
 {
     public static EvalMetrics From(IReadOnlyList<EvalGrade> grades)
     {
@@ -152,7 +156,8 @@ public sealed record EvalMetrics(
             Mean(grades.Select(g => g.MentionRecall)),
             citations == 0 ? 1 : grades.Sum(g => g.ValidCitations) / (double)citations,
             Percentile(latencies, 0.50),
-            Percentile(latencies, 0.95));
+            Percentile(latencies, 0.95),
+            Mean(grades.Select(g => g.RetrievalRecall)));
     }
 
     private static double Percentile(List<double> sorted, double p) =>
@@ -235,7 +240,13 @@ public sealed class EvalRunner(ExtractiveAnswerer answerer, EvalGrader grader)
         {
             var request = new AskRequest(item.Question) { AsOf = item.AsOf, IsTalkingPoint = item.IsTalkingPoint, Id = item.Id };
             var answer = await answerer.AnswerInConversationAsync(item.History, request, ct).ConfigureAwait(false);
-            grades.Add(grader.Grade(item, answer));
+            var passages = item.ExpectEvidence.Count == 0 ? [] : await answerer.RetrieveAsync(string.Join(' ', item.History.Append(item.Question)), item.AsOf, ct).ConfigureAwait(false);
+            var retrieved = passages.Select(p => EvalGrader.Normalize(p.Chunk.Text)).ToList();
+            grades.Add(grader.Grade(item, answer) with
+            {
+                RetrievalRecall = item.ExpectEvidence.Count == 0 ? null
+                    : item.ExpectEvidence.Count(alts => alts.Any(a => retrieved.Any(r => r.Contains(EvalGrader.Normalize(a), StringComparison.Ordinal)))) / (double)item.ExpectEvidence.Count,
+            });
             progress?.Report((grades.Count, items.Count));
         }
         return grades;

@@ -124,6 +124,10 @@ public sealed class ExtractiveAnswerer(
         return (q, knowledge.Selector.Score(q, passages));
     }
 
+    /// <summary>The passages retrieval returns for a question (no conversation), for measuring retrieval on its own.</summary>
+    public async Task<IReadOnlyList<Passage>> RetrieveAsync(string question, DateOnly? asOf, CancellationToken ct = default) =>
+        await RetrieveAsync(knowledge.Analyzer.Analyze(question), asOf, ct).ConfigureAwait(false);
+
     internal async Task<IReadOnlyList<Passage>> RetrieveAsync(AnalyzedQuestion q, DateOnly? asOf, CancellationToken ct)
     {
         var embeddings = await embedder.GenerateAsync([q.RetrievalText], queryOptions, ct).ConfigureAwait(false);

@@ -261,6 +261,7 @@ internal static class CliApp
             table.AddRow("evidence recall", P(metrics.EvidenceRecall));
             table.AddRow("mention recall", P(metrics.MentionRecall));
             table.AddRow("citation validity", P(metrics.CitationValidity));
+            table.AddRow("retrieval recall@12", P(metrics.RetrievalRecall));
             table.AddRow("latency p50", $"{metrics.LatencyP50:0.0} ms");
             table.AddRow("latency p95", $"{metrics.LatencyP95:0.0} ms");
             Out.Write(table);
