@@ -54,7 +54,7 @@ public sealed class ExtractiveAnswerer(
     EmbeddingGenerationOptions? queryOptions = null) : IAnswerer
 {
     /// <summary>Below this share of the question's idf mass in the best sentence, the sources do not cover it (calibrated on the dev set; see README).</summary>
-    public const double MinCoverage = 0.34;
+    public const double MinCoverage = 0.45;
 
     public const int PassagesPerQuestion = 12;
 
