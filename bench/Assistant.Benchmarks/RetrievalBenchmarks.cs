@@ -1,0 +1,100 @@
+using Assistant.Core;
+using Assistant.Retrieval;
+using BenchmarkDotNet.Attributes;
+
+namespace Assistant.Benchmarks;
+
+/// <summary>Hybrid search (FTS5 + cosine, fused) on the shipped corpus and on a synthetic 100,000-chunk index.</summary>
+[MemoryDiagnoser]
+public class RetrievalBenchmarks
+{
+    private static readonly string[] Vocabulary =
+    [
+        "azure", "aws", "bedrock", "openai", "microsoft", "amazon", "exclusive", "cloud", "models", "hosting", "stateful",
+        "runtime", "funding", "round", "investors", "classified", "network", "government", "licence", "revenue", "share",
+        "agreement", "infrastructure", "orchestration", "compute", "capacity", "oracle", "google", "nvidia", "softbank",
+    ];
+
+    private IPassageIndex _index = null!;
+    private HybridQuery _query = null!;
+    private string _path = null!;
+
+    [Params(0, 100_000)]
+    public int SyntheticChunks { get; set; }
+
+    [GlobalSetup]
+    public async Task Setup()
+    {
+        _path = Repo.TempIndex("retrieval-" + SyntheticChunks);
+        if (SyntheticChunks == 0)
+        {
+            using var runtime = await Repo.StartAsync(_path);
+        }
+        else
+        {
+            BuildSynthetic(_path, SyntheticChunks);
+        }
+        _index = new SqliteIndexStore(_path).Open();
+        var vector = new float[_index.Manifest!.Dimensions];
+        var random = new Random(7);
+        for (var i = 0; i < vector.Length; i++)
+            vector[i] = (float)random.NextDouble() - 0.5f;
+        Normalize(vector);
+        _query = new HybridQuery("can openai models run on aws bedrock", vector, 12);
+    }
+
+    [Benchmark(Description = "hybrid search, top 12")]
+    public IReadOnlyList<Passage> Search() => _index.Search(_query);
+
+    [Benchmark(Description = "hybrid search, top 12, as_of + layer filter")]
+    public IReadOnlyList<Passage> SearchFiltered() =>
+        _index.Search(_query with { AsOf = new DateOnly(2026, 3, 1), Layers = ["infrastructure", "orchestration"] });
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _index.Dispose();
+        File.Delete(_path);
+    }
+
+    /// <summary>Writes documents of 100 chunks with random text and random unit vectors (no embedding model needed).</summary>
+    internal static void BuildSynthetic(string path, int chunks, int dimensions = 384)
+    {
+        var random = new Random(42);
+        var store = new SqliteIndexStore(path);
+        using var builder = store.BeginBuild(new IndexManifest("snowflake-arctic-embed-xs", dimensions, DateTimeOffset.UtcNow), fresh: true);
+        for (var d = 0; d * 100 < chunks; d++)
+        {
+            var info = new DocumentInfo
+            {
+                Id = $"synthetic-{d}",
+                Title = $"Synthetic document {d}",
+                Date = new DateOnly(2019, 1, 1).AddDays(random.Next(0, 2700)),
+                Path = $"corpus/synthetic-{d}.md",
+            };
+            var list = new List<Chunk>();
+            var vectors = new List<ReadOnlyMemory<float>>();
+            var offset = 0;
+            for (var c = 0; c < Math.Min(100, chunks - (d * 100)); c++)
+            {
+                var text = string.Join(' ', Enumerable.Range(0, 40).Select(_ => Vocabulary[random.Next(Vocabulary.Length)])) + ".";
+                var layers = new[] { LayerTaxonomy.Ids[random.Next(7)] };
+                list.Add(new Chunk(info.Id, c, "Section", text, offset, offset + text.Length, layers, [new SentenceSpan(offset, offset + text.Length, layers)]));
+                offset += text.Length + 1;
+                var v = new float[dimensions];
+                for (var i = 0; i < dimensions; i++)
+                    v[i] = (float)random.NextDouble() - 0.5f;
+                Normalize(v);
+                vectors.Add(v);
+            }
+            builder.Upsert(new SourceDocument(info, "", $"hash-{d}"), list, vectors);
+        }
+        builder.Commit();
+    }
+
+    private static void Normalize(float[] v)
+    {
+        var norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(v));
+        System.Numerics.Tensors.TensorPrimitives.Divide(v, norm, v);
+    }
+}
