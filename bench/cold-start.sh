@@ -10,6 +10,6 @@ for _ in $(seq "$runs"); do
   start=$(date +%s.%N)
   dotnet artifacts/cli/assistant.dll ask "Can OpenAI models run on AWS?" >/dev/null
   end=$(date +%s.%N)
-  times+=("$(echo "$end - $start" | bc)")
+  times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')")
 done
 printf '%s\n' "${times[@]}" | sort -n | awk -v n="$runs" '{a[NR]=$1} END {printf "cold start over %d runs: median %.2f s, min %.2f s, max %.2f s\n", n, a[int((n+1)/2)], a[1], a[n]}'

@@ -77,7 +77,7 @@ public class RetrievalBenchmarks
             var offset = 0;
             for (var c = 0; c < Math.Min(100, chunks - (d * 100)); c++)
             {
-                var text = string.Join(' ', Enumerable.Range(0, 40).Select(_ => Vocabulary[random.Next(Vocabulary.Length)])) + ".";
+                var text = string.Join(' ', Enumerable.Range(0, 40).Select(_ => Word(random))) + ".";
                 var layers = new[] { LayerTaxonomy.Ids[random.Next(7)] };
                 list.Add(new Chunk(info.Id, c, "Section", text, offset, offset + text.Length, layers, [new SentenceSpan(offset, offset + text.Length, layers)]));
                 offset += text.Length + 1;
@@ -90,6 +90,27 @@ public class RetrievalBenchmarks
             builder.Upsert(new SourceDocument(info, "", $"hash-{d}"), list, vectors);
         }
         builder.Commit();
+    }
+
+    // A Zipf-like vocabulary of 5,000 words where the domain words sit at ranks 50-80, as real terms would.
+    private static readonly double[] Cumulative = BuildCumulative(5000);
+
+    private static double[] BuildCumulative(int n)
+    {
+        var weights = Enumerable.Range(1, n).Select(r => 1.0 / r).ToArray();
+        var total = weights.Sum();
+        var cumulative = new double[n];
+        var sum = 0.0;
+        for (var i = 0; i < n; i++)
+            cumulative[i] = sum += weights[i] / total;
+        return cumulative;
+    }
+
+    private static string Word(Random random)
+    {
+        var rank = Array.BinarySearch(Cumulative, random.NextDouble());
+        rank = rank < 0 ? ~rank : rank;
+        return rank is >= 50 and < 80 && rank - 50 < Vocabulary.Length ? Vocabulary[rank - 50] : $"w{rank}";
     }
 
     private static void Normalize(float[] v)

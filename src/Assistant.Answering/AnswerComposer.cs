@@ -5,7 +5,7 @@ using Assistant.Core;
 namespace Assistant.Answering;
 
 /// <summary>Writes the extractive answer: a verdict line, one short paragraph per layer, every sentence a cited source sentence.</summary>
-public sealed class AnswerComposer(LayerTaxonomy taxonomy)
+public sealed class AnswerComposer(LayerTaxonomy taxonomy, EvidenceSelector selector)
 {
     /// <summary>At most this many sentences: a reader on a sales call should get the point in ten seconds.</summary>
     public const int MaxSentences = 5;
@@ -146,7 +146,7 @@ public sealed class AnswerComposer(LayerTaxonomy taxonomy)
         {
             layers.AddRange(e.Layers.Take(1));
             layers.AddRange(e.Layers.Intersect(q.FocusLayers));
-            layers.AddRange(e.ClauseLayers);
+            layers.AddRange(selector.ClauseLayers(e));
         }
         foreach (var v in verdicts)
         {

@@ -45,7 +45,16 @@ public sealed class AssistantRuntime : IDisposable
         var embedder = CreateEmbedder(settings);
         var store = new SqliteIndexStore(settings.Index!);
         var model = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
-        var manifest = store.ReadManifest();
+        IndexManifest? manifest;
+        try
+        {
+            manifest = store.ReadManifest();
+        }
+        catch (IndexUnavailableException)
+        {
+            // Written by an older version of the assistant (or damaged): rebuilt like a missing one.
+            manifest = null;
+        }
         if (manifest is null)
         {
             var report = await CreatePipeline(settings, embedder, store).RunAsync(progress: progress, ct: ct).ConfigureAwait(false);

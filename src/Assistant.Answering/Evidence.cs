@@ -17,9 +17,6 @@ public sealed record Evidence
     /// <summary>Stances of the sentence's clauses on the claim (empty for open questions).</summary>
     public IReadOnlyList<ClauseFinding> Clauses { get; init; } = [];
 
-    /// <summary>The main layer of each clause, when the sentence has several ("…, while …").</summary>
-    public IReadOnlyList<string> ClauseLayers { get; init; } = [];
-
     public bool Supports => Clauses.Any(c => c.Stance == Stance.Supports);
 
     public bool Contradicts => Clauses.Any(c => c.Stance == Stance.Contradicts);
@@ -60,6 +57,7 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
             var p = passages[rank];
             var c = p.Chunk;
             var section = new StemmedText(c.Section + " " + p.Document.Title);
+            var sectionOnly = new StemmedText(c.Section);
             for (var i = 0; i < c.Sentences.Count; i++)
             {
                 var s = c.Sentences[i];
@@ -81,7 +79,7 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
                 }
                 var stems = new StemmedText(withContext + subject);
                 // Headings name what their bullets are about; they count, a little less than the sentence's own words.
-                var lex = Math.Max(matcher.Coverage(q.Terms, stems), SectionShare * matcher.Coverage(q.Terms, new StemmedText(withContext + " " + c.Section)));
+                var lex = Math.Max(matcher.Coverage(q.Terms, stems), SectionShare * matcher.Coverage(q.Terms, stems, sectionOnly));
                 var score = lex
                     + (0.3 * matcher.Coverage(q.ContextTerms, stems))
                     + (0.25 * matcher.Coverage(q.Terms, section))
@@ -102,7 +100,6 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
                     Score = score,
                     Relevance = lex,
                     Clauses = clauses,
-                    ClauseLayers = ClauseLayers(ownText),
                 });
             }
         }
@@ -132,9 +129,10 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
         return found;
     }
 
-    private IReadOnlyList<string> ClauseLayers(string sentence)
+    /// <summary>The main layer of each clause of a sentence that has several ("…, while …"); empty otherwise.</summary>
+    public IReadOnlyList<string> ClauseLayers(Evidence e)
     {
-        var clauses = stances.Clauses(sentence);
+        var clauses = stances.Clauses(e.Passage.Chunk.SentenceText(e.Sentence));
         return clauses.Count < 2 ? [] : clauses.SelectMany(c => tagger.Tag(c).Take(1)).Distinct().ToList();
     }
 

@@ -33,7 +33,7 @@ public sealed class AnswerKnowledge
         Analyzer = new QuestionAnalyzer(Matcher, Tagger);
         Stances = new StanceDetector(lexicon, Matcher);
         Selector = new EvidenceSelector(Matcher, Stances, Tagger);
-        Composer = new AnswerComposer(taxonomy);
+        Composer = new AnswerComposer(taxonomy, Selector);
     }
 
     public LayerTaxonomy Taxonomy { get; }

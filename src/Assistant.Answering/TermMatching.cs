@@ -115,7 +115,10 @@ public sealed class TermMatcher(Lexicon lexicon, TermStatistics statistics)
     public bool IsSpecificEntity(QueryTerm term) => term.IsEntity && Info(term.Stem) is { Known: true, Ubiquitous: false };
 
     /// <summary>Share of the known terms' weighted idf mass that <paramref name="text"/> matches (0..1); words the corpus never uses are left out.</summary>
-    public double Coverage(IReadOnlyList<QueryTerm> terms, StemmedText text)
+    public double Coverage(IReadOnlyList<QueryTerm> terms, StemmedText text) => Coverage(terms, text, null);
+
+    /// <summary>Coverage where a term may match in either text (a sentence and its heading).</summary>
+    public double Coverage(IReadOnlyList<QueryTerm> terms, StemmedText text, StemmedText? also)
     {
         double total = 0, hit = 0;
         foreach (var t in terms)
@@ -125,7 +128,7 @@ public sealed class TermMatcher(Lexicon lexicon, TermStatistics statistics)
                 continue;
             var w = t.Weight * info.Idf * (t.IsEntity && !info.Ubiquitous ? EntityBoost : 1);
             total += w;
-            if (Matches(t, text))
+            if (Matches(t, text) || (also is not null && Matches(t, also)))
                 hit += w;
         }
         return total == 0 ? 0 : hit / total;

@@ -165,11 +165,19 @@ public static class Terms
     /// <summary>A light, predictable stemmer: plural and verb endings, then a final silent "e".</summary>
     public static string Stem(string w)
     {
-        if (w.Length <= 3 || w.Any(char.IsDigit))
+        if (w.Length <= 3)
             return w;
-        var s = StripSuffix(w);
-        return s.Length > 3 && s[^1] == 'e' ? s[..^1] : s;
+        if (StemCache.TryGetValue(w, out var cached))
+            return cached;
+        var s = w.Any(char.IsDigit) ? w : StripSuffix(w);
+        s = s.Length > 3 && s[^1] == 'e' && !w.Any(char.IsDigit) ? s[..^1] : s;
+        if (StemCache.Count < 200_000)
+            StemCache[w] = s;
+        return s;
     }
+
+    // Stemming sits on the hot path of every answer; the vocabulary is small, so results are kept.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> StemCache = new(StringComparer.Ordinal);
 
     private static string StripSuffix(string w)
     {

@@ -104,9 +104,12 @@ public sealed class SqliteIndex : IPassageIndex
             .ToList();
     }
 
+    /// <summary>Terms in more than this share of chunks are left out of the keyword query: they add little to BM25 and cost a score per chunk.</summary>
+    public const double CommonTermShare = 0.2;
+
     private List<int> KeywordRanking(HybridQuery query, int mask)
     {
-        var match = FtsQuery(query.Text);
+        var match = FtsQuery(SelectiveTerms(query.Text));
         if (match.Length == 0)
             return [];
         var sql = new StringBuilder("""
@@ -160,6 +163,37 @@ public sealed class SqliteIndex : IPassageIndex
             list.Add((slot, score));
         list.Reverse();
         return (list.Select(p => p.Slot).ToList(), list.ToDictionary(p => p.Slot, p => (double)p.Score));
+    }
+
+    /// <summary>The query's words without those too common to rank by (the three rarest are always kept).</summary>
+    private string SelectiveTerms(string text)
+    {
+        var words = Terms.Words(text).Where(w => !Terms.IsStopWord(w)).Distinct().ToList();
+        if (words.Count <= 3 || _chunks.Count < 1000)
+            return string.Join(' ', words);
+        var frequency = new Dictionary<string, long>();
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "SELECT doc FROM chunks_vocab WHERE term = $t";
+            var p = cmd.Parameters.Add("$t", SqliteType.Text);
+            foreach (var w in words)
+            {
+                // The index stores Porter stems; the word and our light stem cover most of them.
+                long most = 0;
+                foreach (var form in new[] { w, Terms.Stem(w) }.Distinct())
+                {
+                    p.Value = form;
+                    most = Math.Max(most, cmd.ExecuteScalar() is long n ? n : 0);
+                }
+                frequency[w] = most;
+            }
+        }
+        var limit = CommonTermShare * _chunks.Count;
+        var kept = words.Where(w => frequency[w] <= limit).ToList();
+        if (kept.Count < 3)
+            kept = words.OrderBy(w => frequency[w]).Take(3).ToList();
+        return string.Join(' ', kept);
     }
 
     /// <summary>An FTS5 OR-query of the text's words, each quoted so no user text is read as FTS syntax.</summary>

@@ -14,7 +14,7 @@ namespace Assistant.Retrieval;
 /// </remarks>
 public sealed class SqliteIndexStore(string path) : IIndexStore
 {
-    internal const int SchemaVersion = 2;
+    internal const int SchemaVersion = 3;
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
@@ -104,6 +104,7 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
             layers INTEGER NOT NULL, sentences TEXT NOT NULL, date TEXT NOT NULL, vector BLOB NOT NULL);
         CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
         CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(title, section, body, tokenize = 'porter unicode61 remove_diacritics 2');
+        CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
         """;
 
     private readonly SqliteIndexStore _store;
