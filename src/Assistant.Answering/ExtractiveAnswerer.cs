@@ -103,6 +103,18 @@ public sealed class ExtractiveAnswerer(
         return (answer, new Turn(request.Question, q, answer));
     }
 
+    /// <summary>Rebuilds a conversation's turns from what was stored (questions and answered layers), without answering again.</summary>
+    public IReadOnlyList<Turn> Replay(IEnumerable<(string Question, bool IsTalkingPoint, IReadOnlyList<string> Layers)> stored)
+    {
+        var turns = new List<Turn>();
+        foreach (var (question, isTalkingPoint, layers) in stored)
+        {
+            var q = _followUps.Resolve(knowledge.Analyzer.Analyze(question, isTalkingPoint), turns);
+            turns.Add(new Turn(question, q, new Answer { Question = question, Text = "", Verdict = Verdicts.Info, Layers = layers }));
+        }
+        return turns;
+    }
+
     /// <summary>Answers the earlier questions of a conversation in order, then the last one.</summary>
     public async Task<Answer> AnswerInConversationAsync(IReadOnlyList<string> history, AskRequest last, CancellationToken ct = default)
     {

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Assistant.Answering;
+using Assistant.Bot.Hosting;
+
+namespace Assistant.Bot.Api;
+
+/// <summary>The body of POST /api/ask and /api/check (the contract of shared/eval/README.md).</summary>
+public sealed class AskBody
+{
+    [JsonPropertyName("question")] public string? Question { get; set; }
+
+    [JsonPropertyName("history")] public List<string>? History { get; set; }
+
+    [JsonPropertyName("as_of")] public string? AsOf { get; set; }
+}
+
+/// <summary>JSON endpoints for other tools: ask, check, health and readiness.</summary>
+public static class AssistantApi
+{
+    public const int MaxHistory = 20;
+
+    public static IEndpointRouteBuilder MapAssistantApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/ask", (HttpRequest r, AssistantHost host, CancellationToken ct) => AnswerAsync(r, host, talkingPoint: false, ct))
+            .WithTags("API").WithSummary("Answer a question with citations").Accepts<AskBody>("application/json")
+            .Produces<Assistant.Core.Answer>().ProducesProblem(400).ProducesProblem(413).ProducesProblem(503);
+        app.MapPost("/api/check", (HttpRequest r, AssistantHost host, CancellationToken ct) => AnswerAsync(r, host, talkingPoint: true, ct))
+            .WithTags("API").WithSummary("Check a talking point").Accepts<AskBody>("application/json")
+            .Produces<Assistant.Core.Answer>().ProducesProblem(400).ProducesProblem(413).ProducesProblem(503);
+        app.MapGet("/healthz", () => Results.Json(new { status = "up" })).WithTags("Health");
+        app.MapGet("/readyz", (AssistantHost host) => host.Runtime is { } rt
+            ? Results.Json(new { status = "ready", documents = rt.Index.Documents.Count, chunks = rt.Index.ChunkCount })
+            : Results.Json(new { status = host.Failure is null ? "starting" : "failed", reason = host.Failure }, statusCode: 503)).WithTags("Health");
+        return app;
+    }
+
+    private static async Task<IResult> AnswerAsync(HttpRequest request, AssistantHost host, bool talkingPoint, CancellationToken ct)
+    {
+        AskBody? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<AskBody>(request.Body, cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            return Error(400, "body", $"the body is not valid JSON: {e.Message}");
+        }
+        var question = body?.Question?.Trim() ?? "";
+        if (question.Length == 0)
+            return Error(400, "question", "'question' is empty");
+        if (question.Length > host.Settings.MaxQuestionLength)
+            return Error(413, "question", $"'question' is {question.Length} characters long; the limit is {host.Settings.MaxQuestionLength}");
+        var history = body!.History ?? [];
+        if (history.Count > MaxHistory || history.Any(h => h is null || h.Length > host.Settings.MaxQuestionLength))
+            return Error(413, "history", $"'history' takes up to {MaxHistory} earlier questions of up to {host.Settings.MaxQuestionLength} characters");
+        DateOnly? asOf = null;
+        if (body.AsOf is { Length: > 0 } s)
+        {
+            if (!DateOnly.TryParseExact(s, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d))
+                return Error(400, "as_of", $"'as_of' ('{s}') is not a date of the form YYYY-MM-DD");
+            asOf = d;
+        }
+        if (host.Runtime is not { } runtime)
+            return Error(503, "index", host.Failure ?? "the index is still being built; retry in a few seconds");
+        var answer = await runtime.Answerer.AnswerInConversationAsync(history, new AskRequest(question) { AsOf = asOf, IsTalkingPoint = talkingPoint }, ct).ConfigureAwait(false);
+        return Results.Json(answer, AnswerJson.Compact);
+    }
+
+    private static IResult Error(int status, string field, string message) =>
+        Results.Json(new { error = message, field }, statusCode: status);
+}

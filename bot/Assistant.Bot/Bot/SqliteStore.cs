@@ -1,0 +1,124 @@
+using System.Globalization;
+using Microsoft.Bot.Builder;
+using Microsoft.Data.Sqlite;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace Assistant.Bot.Bot;
+
+/// <summary>One feedback reaction from Teams or Web Chat, with the question and answer it is about.</summary>
+public sealed record FeedbackRecord(string Reaction, string? Comment, string? Question, string? Answer, DateTimeOffset At, string ConversationId);
+
+/// <summary>Bot state and feedback in one local SQLite file: survives restarts, each write committed before it is acknowledged.</summary>
+public sealed class SqliteStore : IStorage
+{
+    private static readonly JsonSerializerSettings Json = new() { TypeNameHandling = TypeNameHandling.None, NullValueHandling = NullValueHandling.Ignore };
+
+    private readonly string _connectionString;
+
+    public SqliteStore(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL, etag TEXT NOT NULL, updated TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY, at TEXT NOT NULL, conversation TEXT NOT NULL, reaction TEXT NOT NULL,
+                comment TEXT, question TEXT, answer TEXT);
+            """;
+        cmd.ExecuteNonQuery();
+    }
+
+    public async Task<IDictionary<string, object>> ReadAsync(string[] keys, CancellationToken cancellationToken = default)
+    {
+        var result = new Dictionary<string, object>();
+        await using var c = Open();
+        foreach (var key in keys)
+        {
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT value, etag FROM state WHERE key = $k";
+            cmd.Parameters.AddWithValue("$k", key);
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var value = JObject.Parse(r.GetString(0));
+                value["eTag"] = r.GetString(1);
+                result[key] = value;
+            }
+        }
+        return result;
+    }
+
+    public async Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken = default)
+    {
+        await using var c = Open();
+        await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (key, value) in changes)
+        {
+            var json = JObject.FromObject(value, JsonSerializer.Create(Json));
+            json.Remove("eTag");
+            await using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = """
+                INSERT INTO state (key, value, etag, updated) VALUES ($k, $v, $e, $u)
+                ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated = excluded.updated
+                """;
+            cmd.Parameters.AddWithValue("$k", key);
+            cmd.Parameters.AddWithValue("$v", json.ToString(Formatting.None));
+            cmd.Parameters.AddWithValue("$e", Guid.NewGuid().ToString("N"));
+            cmd.Parameters.AddWithValue("$u", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task DeleteAsync(string[] keys, CancellationToken cancellationToken = default)
+    {
+        await using var c = Open();
+        foreach (var key in keys)
+        {
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "DELETE FROM state WHERE key = $k";
+            cmd.Parameters.AddWithValue("$k", key);
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task AddFeedbackAsync(FeedbackRecord f, CancellationToken ct = default)
+    {
+        await using var c = Open();
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "INSERT INTO feedback (at, conversation, reaction, comment, question, answer) VALUES ($at, $c, $r, $m, $q, $a)";
+        cmd.Parameters.AddWithValue("$at", f.At.ToString("O", CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("$c", f.ConversationId);
+        cmd.Parameters.AddWithValue("$r", f.Reaction);
+        cmd.Parameters.AddWithValue("$m", (object?)f.Comment ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$q", (object?)f.Question ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$a", (object?)f.Answer ?? DBNull.Value);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<FeedbackRecord>> FeedbackAsync(CancellationToken ct = default)
+    {
+        var list = new List<FeedbackRecord>();
+        await using var c = Open();
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT reaction, comment, question, answer, at, conversation FROM feedback ORDER BY id";
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            list.Add(new FeedbackRecord(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
+                r.IsDBNull(3) ? null : r.GetString(3), DateTimeOffset.Parse(r.GetString(4), CultureInfo.InvariantCulture), r.GetString(5)));
+        }
+        return list;
+    }
+
+    private SqliteConnection Open()
+    {
+        var c = new SqliteConnection(_connectionString);
+        c.Open();
+        return c;
+    }
+}
