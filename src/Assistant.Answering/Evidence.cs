@@ -14,6 +14,9 @@ public sealed record Evidence
     public required double Score { get; init; }
     public required double Relevance { get; init; }
 
+    /// <summary>Whether the sentence names the claim's subject (a precondition for taking a stance).</summary>
+    public bool MentionsSubject { get; init; }
+
     /// <summary>Stances of the sentence's clauses on the claim (empty for open questions).</summary>
     public IReadOnlyList<ClauseFinding> Clauses { get; init; } = [];
 
@@ -33,6 +36,9 @@ public sealed record ClauseFinding(Stance Stance, IReadOnlyList<string> Layers, 
 public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances, LayerTagger tagger)
 {
     private const double SectionShare = 0.8;
+
+    /// <summary>How many of the best sentences are read for a stance.</summary>
+    public const int StanceCandidates = 16;
 
     /// <summary>A sentence that only introduces a list ("…include:") says little by itself.</summary>
     private const double LeadInPenalty = 0.3;
@@ -89,8 +95,7 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
                     - (text.EndsWith(':') ? LeadInPenalty : 0)
                     + LayerBonus(q, s.Layers)
                     + TimeBonus(q, p.Document.Date, oldest, span);
-                var ownText = c.SentenceText(s);
-                var clauses = stances.MentionsSubject(claim, stems) ? JudgeClauses(q, claim, ownText, lex, s.Layers) : [];
+                var mentionsSubject = q.Form != QuestionForm.Open && stances.MentionsSubject(claim, stems);
                 result.Add(new Evidence
                 {
                     Passage = p,
@@ -99,7 +104,7 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
                     Quote = withContext,
                     Score = score,
                     Relevance = lex,
-                    Clauses = clauses,
+                    MentionsSubject = mentionsSubject,
                 });
             }
         }
@@ -109,6 +114,13 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
         {
             if (!kept.Any(k => k.Document.Id == e.Document.Id && k.QuoteStart < e.Sentence.End && e.QuoteStart < k.Sentence.End))
                 kept.Add(e);
+        }
+        // Stances cost the most and only the leading sentences can decide a verdict: judge those alone.
+        for (var i = 0; i < Math.Min(StanceCandidates, kept.Count); i++)
+        {
+            var e = kept[i];
+            if (e.MentionsSubject)
+                kept[i] = e with { Clauses = JudgeClauses(q, claim, e.Passage.Chunk.SentenceText(e.Sentence), e.Relevance, e.Sentence.Layers) };
         }
         return kept;
     }
