@@ -1,3 +1,7 @@
-using Assistant.Cli;
+namespace Assistant.Cli;
 
-return await CliApp.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
+/// <summary>Entry point of the `assistant` command.</summary>
+public static class Program
+{
+    public static Task<int> Main(string[] args) => CliApp.Build().Parse(args).InvokeAsync();
+}

@@ -38,8 +38,11 @@ public static class BotServices
 
     public static IEndpointRouteBuilder MapBot(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/messages", async (HttpRequest request, HttpResponse response, IBotFrameworkHttpAdapter adapter, IBot bot, CancellationToken ct) =>
+        app.MapPost("/api/messages", async (HttpRequest request, HttpResponse response, IBotFrameworkHttpAdapter adapter, IBot bot, IConfiguration configuration, CancellationToken ct) =>
         {
+            // With an app id configured, a request without a well-formed bearer JWT is refused before any key lookup.
+            if (!string.IsNullOrEmpty(configuration["MicrosoftAppId"]) && !LooksLikeJwt(request.Headers.Authorization.ToString()))
+                return Results.Json(new { error = "a Bot Framework bearer token is required" }, statusCode: StatusCodes.Status401Unauthorized);
             // Malformed JSON is a client error: check it before the adapter, which would report a server error.
             request.EnableBuffering();
             try
@@ -58,4 +61,8 @@ public static class BotServices
         }).WithTags("Bot Framework");
         return app;
     }
+
+    private static bool LooksLikeJwt(string authorization) =>
+        authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+        && authorization[7..].Trim().Split('.') is [{ Length: > 0 }, { Length: > 0 }, { Length: > 0 }];
 }
