@@ -28,6 +28,8 @@ public sealed class AnswerComposer(LayerTaxonomy taxonomy, EvidenceSelector sele
                 shown.Add(n);
         }
         var olderOf = newer.ToDictionary(kv => kv.Key, kv => kv.Value);
+        // What took the place of older sources: a later figure, or what decided a layer over superseded evidence.
+        var superseding = newer.Values.Concat(layerVerdicts.Where(l => l.Superseded.Count > 0).SelectMany(l => l.Deciding)).ToHashSet();
 
         var citations = new List<Citation>();
         var numberOf = new Dictionary<Evidence, int>();
@@ -65,7 +67,7 @@ public sealed class AnswerComposer(LayerTaxonomy taxonomy, EvidenceSelector sele
             foreach (var e in items)
             {
                 var isOld = (superseded.Contains(e) || olderOf.ContainsKey(e)) && e.Document.Date < newestInGroup;
-                var isNew = !isOld && items.Any(o => o != e && (superseded.Contains(o) || olderOf.ContainsKey(o)) && o.Document.Date < e.Document.Date);
+                var isNew = !isOld && superseding.Contains(e) && items.Any(o => (superseded.Contains(o) || olderOf.ContainsKey(o)) && o.Document.Date < e.Document.Date);
                 if (isOld)
                     line.Append("Earlier (").Append(Day(e.Document.Date)).Append("): ");
                 else if (isNew && lastPrefix != e.Document.Date)
