@@ -59,6 +59,7 @@ internal static class CliApp
         root.Subcommands.Add(CheckCommand());
         root.Subcommands.Add(EvalCommand());
         root.Subcommands.Add(SourcesCommand());
+        root.Subcommands.Add(TeamsPackageCommand());
         return root;
     }
 
@@ -297,6 +298,23 @@ internal static class CliApp
             var stances = string.Join("; ", e.Clauses.Select(c => $"{c.Stance} {string.Join("/", c.Layers)} ({c.Rule})"));
             Err.MarkupLineInterpolated($"[grey]{e.Score:0.00} rel {e.Relevance:0.00} {e.Document.Date:yyyy-MM-dd} [[{string.Join(",", e.Layers)}]] {stances}[/]\n    {e.Quote}");
         }
+    }
+
+    private static Command TeamsPackageCommand()
+    {
+        var appId = new Option<string>("--app-id") { Description = "Microsoft App ID of the Azure Bot registration (a GUID)", Required = true };
+        var output = new Option<string>("--out") { Description = "Zip file to write", DefaultValueFactory = _ => "assistant-teams.zip" };
+        var dir = new Option<string?>("--teams-dir") { Description = "Folder with manifest.json and icons (default: bot/teams beside the corpus)" };
+        var cmd = new Command("teams-package", "Write the Teams app package (manifest + icons) for upload to Teams") { appId, output, dir };
+        cmd.SetAction(async (pr, ct) => await Run(() =>
+        {
+            var settings = Settings(pr);
+            var teamsDir = pr.GetValue(dir) ?? Path.Combine(Path.GetDirectoryName(settings.Corpus!)!, "bot", "teams");
+            TeamsPackage.Write(teamsDir, pr.GetValue(appId)!, pr.GetValue(output)!);
+            Out.MarkupLineInterpolated($"Wrote {pr.GetValue(output)}: upload it in Teams (Apps > Manage your apps > Upload an app).");
+            return Task.FromResult(0);
+        }).ConfigureAwait(false));
+        return cmd;
     }
 
     private static void PrintSources(AssistantRuntime runtime)

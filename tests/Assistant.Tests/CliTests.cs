@@ -94,3 +94,34 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
+
+[Trait("Category", "Unit")]
+public sealed class TeamsPackageTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("assistant-teams-").FullName;
+
+    [Fact]
+    public void The_package_holds_the_manifest_with_the_app_id_and_both_icons()
+    {
+        var zipPath = Path.Combine(_dir, "app.zip");
+
+        TeamsPackage.Write(Path.Combine(RepoPaths.Root, "bot", "teams"), "11111111-2222-3333-4444-555555555555", zipPath);
+
+        using var zip = System.IO.Compression.ZipFile.OpenRead(zipPath);
+        Assert.Equal(TeamsPackage.Files.Order(), zip.Entries.Select(e => e.FullName).Order());
+        using var reader = new StreamReader(zip.GetEntry("manifest.json")!.Open());
+        var manifest = System.Text.Json.JsonDocument.Parse(reader.ReadToEnd()).RootElement;
+        Assert.Equal("11111111-2222-3333-4444-555555555555", manifest.GetProperty("id").GetString());
+        Assert.Equal("11111111-2222-3333-4444-555555555555", manifest.GetProperty("bots")[0].GetProperty("botId").GetString());
+    }
+
+    [Fact]
+    public void An_app_id_that_is_not_a_guid_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => TeamsPackage.Write(Path.Combine(RepoPaths.Root, "bot", "teams"), "my-bot", Path.Combine(_dir, "x.zip")));
+
+        Assert.Contains("not a GUID", e.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
