@@ -1,7 +1,7 @@
 using System.Globalization;
+using Assistant.Bot.Bot;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Integration.AspNet.Core;
-using Assistant.Bot.Bot;
 using Microsoft.Bot.Schema;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
