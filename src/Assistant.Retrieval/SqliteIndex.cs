@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
-using System.Text;
 using Assistant.Core;
 using Microsoft.Data.Sqlite;
 
@@ -90,8 +89,13 @@ public sealed class SqliteIndex : IPassageIndex
         bool Allowed(int slot) =>
             (mask == 0 || (_layerBits[slot] & mask) != 0) && (query.AsOf is not { } asOf || _chunkDocs[slot].Date <= asOf);
 
-        var keyword = KeywordRanking(query, mask);
-        var (dense, similarity) = DenseRanking(query.Vector.Span, query.Candidates, Allowed);
+        // On large indexes the two rankings run side by side: the keyword side waits on SQLite, the dense side computes.
+        var vector = query.Vector;
+        var denseTask = _chunks.Count >= ParallelFrom
+            ? Task.Run(() => DenseRanking(vector.Span, query.Candidates, Allowed))
+            : null;
+        var keyword = KeywordRanking(query, Allowed);
+        var (dense, similarity) = denseTask?.GetAwaiter().GetResult() ?? DenseRanking(vector.Span, query.Candidates, Allowed);
         var fused = ReciprocalRankFusion.Fuse([keyword, dense]);
         var keywordRank = keyword.Select((slot, i) => (slot, i)).ToDictionary(p => p.slot, p => p.i + 1);
         var denseRank = dense.Select((slot, i) => (slot, i)).ToDictionary(p => p.slot, p => p.i + 1);
@@ -107,34 +111,29 @@ public sealed class SqliteIndex : IPassageIndex
     /// <summary>Terms in more than this share of chunks are left out of the keyword query: they add little to BM25 and cost a score per chunk.</summary>
     public const double CommonTermShare = 0.2;
 
-    private List<int> KeywordRanking(HybridQuery query, int mask)
+    /// <summary>From this many chunks on, keyword and dense rankings run in parallel.</summary>
+    public const int ParallelFrom = 20_000;
+
+    private List<int> KeywordRanking(HybridQuery query, Func<int, bool> allowed)
     {
         var match = FtsQuery(SelectiveTerms(query.Text));
         if (match.Length == 0)
             return [];
-        var sql = new StringBuilder("""
-            SELECT f.rowid FROM chunks_fts f JOIN chunks c ON c.id = f.rowid
-            WHERE chunks_fts MATCH $match
-            """);
-        if (mask != 0)
-            sql.Append(" AND (c.layers & $mask) != 0");
-        if (query.AsOf is not null)
-            sql.Append(" AND c.date <= $asof");
-        // Title and section weigh less than the body: they repeat across every chunk of a document.
-        sql.Append(" ORDER BY bm25(chunks_fts, 0.3, 0.5, 1.0) LIMIT $limit");
+        // Filters are applied in memory (layers and dates are loaded): joining the chunks table in SQL would cost a
+        // lookup per match. With filters, more candidates are read so enough remain.
+        var filtered = query.AsOf is not null || query.Layers is { Count: > 0 };
         var result = new List<int>();
         lock (_gate)
         {
             using var cmd = _connection.CreateCommand();
-            cmd.CommandText = sql.ToString();
+            // Title and section weigh less than the body: they repeat across every chunk of a document.
+            cmd.CommandText = "SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH $match ORDER BY bm25(chunks_fts, 0.3, 0.5, 1.0) LIMIT $limit";
             cmd.Parameters.AddWithValue("$match", match);
-            cmd.Parameters.AddWithValue("$mask", mask);
-            cmd.Parameters.AddWithValue("$asof", query.AsOf?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "");
-            cmd.Parameters.AddWithValue("$limit", query.Candidates);
+            cmd.Parameters.AddWithValue("$limit", filtered ? query.Candidates * 8 : query.Candidates);
             using var r = cmd.ExecuteReader();
-            while (r.Read())
+            while (r.Read() && result.Count < query.Candidates)
             {
-                if (_rowToSlot.TryGetValue(r.GetInt64(0), out var slot))
+                if (_rowToSlot.TryGetValue(r.GetInt64(0), out var slot) && allowed(slot))
                     result.Add(slot);
             }
         }

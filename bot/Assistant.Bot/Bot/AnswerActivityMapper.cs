@@ -21,7 +21,7 @@ public static class AnswerActivityMapper
 
     public static Activity ToActivity(Answer answer)
     {
-        var activity = MessageFactory.Text(answer.Text);
+        var activity = MessageFactory.Text(answer.Text + LinkDefinitions(answer));
         activity.TextFormat = TextFormatTypes.Markdown;
         activity.Entities = [CitationEntity(answer)];
         activity.ChannelData = new JObject { ["feedbackLoopEnabled"] = true };
@@ -34,6 +34,14 @@ public static class AnswerActivityMapper
         }
         return activity;
     }
+
+    /// <summary>
+    /// Markdown reference-style definitions ("[1]: url "title""): Web Chat turns them and the Claims into citation
+    /// badges with a source list; Markdown renderers that know no citations show nothing for them.
+    /// </summary>
+    private static string LinkDefinitions(Answer answer) =>
+        answer.Citations.Count == 0 ? "" : "\n\n" + string.Join('\n', answer.Citations.Take(MaxCitations).Select(c =>
+            $"[{c.N}]: {c.Url ?? $"cite:{c.N}"} \"{Clip($"{c.Title} ({c.Date})", MaxNameLength).Replace("\"", "'", StringComparison.Ordinal)}\""));
 
     /// <summary>The root schema.org Message entity: AI-generated, with one Claim per citation.</summary>
     public static Entity CitationEntity(Answer answer)
