@@ -95,7 +95,9 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
                     - (text.EndsWith(':') ? LeadInPenalty : 0)
                     + LayerBonus(q, s.Layers)
                     + TimeBonus(q, p.Document.Date, oldest, span);
-                var mentionsSubject = q.Form != QuestionForm.Open && stances.MentionsSubject(claim, stems);
+                // A sentence in a document about Stargate speaks about Stargate even when it says "it".
+                var mentionsSubject = q.Form != QuestionForm.Open
+                    && stances.MentionsSubject(claim, stems, new StemmedText($"{withContext}{subject} {c.Section} {p.Document.Title}"));
                 result.Add(new Evidence
                 {
                     Passage = p,

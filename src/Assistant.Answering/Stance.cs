@@ -33,15 +33,18 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
         a.Any(x => b.Any(y => Math.Abs(x - y) <= 0.1m * Math.Max(x, y)));
 
     /// <summary>Whether a sentence speaks about the claim's subject: one of its specific names, or "other platforms" for a rival.</summary>
-    public bool MentionsSubject(ClaimFeatures claim, StemmedText sentence)
+    /// <param name="context">The sentence with its heading and document title: a specific name there counts too.</param>
+    public bool MentionsSubject(ClaimFeatures claim, StemmedText sentence, StemmedText? context = null)
     {
-        bool Named(QueryTerm n) => matcher.Matches(n, sentence) || (IsRival(n) && lexicon.AnyRival.Any(sentence.Words));
-        // The claim's first name is who or what it is about ("Microsoft took part…"); it must be there.
-        if (claim.Terms.FirstOrDefault(t => t.IsEntity && matcher.KnownInCorpus(t)) is { } subject && !Named(subject)
+        bool Named(QueryTerm n, StemmedText text) => matcher.Matches(n, text) || (IsRival(n) && lexicon.AnyRival.Any(text.Words));
+        bool NamedNear(QueryTerm n) => Named(n, sentence) || (context is not null && matcher.IsSpecificEntity(n) && Named(n, context));
+        // The claim's first name is who or what it is about ("Microsoft took part…"); it must be there. The
+        // partners themselves appear in every title, so for them only the sentence (or "the partnership") counts.
+        if (claim.Terms.FirstOrDefault(t => t.IsEntity && matcher.KnownInCorpus(t)) is { } subject && !NamedNear(subject)
             && (matcher.IsSpecificEntity(subject) || !lexicon.Collective.Any(sentence.Words)))
             return false;
         var names = claim.Terms.Where(matcher.IsSpecificEntity).ToList();
-        return names.Count == 0 || names.Any(Named);
+        return names.Count == 0 || names.Any(NamedNear);
     }
 
     private bool IsRival(QueryTerm t) => lexicon.Alternatives.Values.Any(g => g.Any(m => lexicon.SynonymsOf(m).Contains(t.Stem)));
@@ -195,7 +198,7 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
             if (!shared && rivals.Count > 0 && (claim.Restrictive || restricts || persists))
                 return Verdict(Stance.Contradicts, "source keeps it with another rival");
         }
-        if (polarity != claim.Polarity && own >= StrongRelevance)
+        if (polarity != claim.Polarity && own >= MinRelevance)
             return Verdict(Stance.Contradicts, "opposite negation");
         // "Only"/"purely" is confirmed only by a source that says so itself, not by one that merely mentions the topic.
         if (claim.Restrictive && !restricts)

@@ -115,6 +115,15 @@ public sealed partial class AnswerBehaviourTests(RuntimeFixture fixture)
     }
 
     [Fact]
+    public async Task A_negated_role_answers_no_even_when_the_sentence_names_its_subject_only_through_the_document()
+    {
+        var answer = await fixture.AskAsync("Is Microsoft an equity investor in Stargate?");
+
+        Assert.Equal(Verdicts.No, answer.Verdict);
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("not as an equity funder", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_later_figure_is_shown_after_the_earlier_one()
     {
         var answer = await fixture.AskAsync("How much did OpenAI's funding round finally raise when it closed?");
