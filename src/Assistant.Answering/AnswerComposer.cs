@@ -12,6 +12,9 @@ public sealed class AnswerComposer(LayerTaxonomy taxonomy, EvidenceSelector sele
 
     private const double PrimaryShare = 0.6;
 
+    /// <summary>Sentences shown for each layer's verdict.</summary>
+    private const int DecidingPerLayer = 2;
+
     /// <summary>Sentences scoring this close to the best one lead the answer and set its layers.</summary>
     private const double LeadShare = 0.75;
 
@@ -48,8 +51,15 @@ public sealed class AnswerComposer(LayerTaxonomy taxonomy, EvidenceSelector sele
         if (lead is not null)
             sb.Append(lead).Append("\n\n");
 
+        // A sentence that decided a layer (or was superseded on it) is shown under that layer.
+        var verdictLayer = new Dictionary<Evidence, string>();
+        foreach (var lv in layerVerdicts.OrderBy(l => q.FocusLayers.Contains(l.Layer) ? 0 : 1))
+        {
+            foreach (var e in lv.Deciding.Take(DecidingPerLayer).Concat(lv.Superseded.Take(1)))
+                verdictLayer.TryAdd(e, lv.Layer);
+        }
         var groups = shown
-            .GroupBy(e => PrimaryLayer(q, e))
+            .GroupBy(e => verdictLayer.TryGetValue(e, out var l) ? l : PrimaryLayer(q, e))
             .OrderByDescending(g => g.Max(e => e.Score))
             .ToList();
         var labelled = groups.Count > 1;
@@ -97,14 +107,20 @@ public sealed class AnswerComposer(LayerTaxonomy taxonomy, EvidenceSelector sele
     private static List<Evidence> Choose(AnalyzedQuestion q, IReadOnlyList<Evidence> ranked, IReadOnlyList<LayerVerdict> layerVerdicts)
     {
         var best = ranked[0].Score;
-        var shown = ranked.Where(e => e.Score >= PrimaryShare * best).Take(3).ToList();
+        // For a verdict, what decided each layer comes first; the best of the rest fills up.
+        var shown = layerVerdicts.Count > 0 ? [] : ranked.Where(e => e.Score >= PrimaryShare * best).Take(3).ToList();
         foreach (var lv in layerVerdicts)
         {
-            foreach (var e in lv.Deciding.Take(1).Concat(lv.Superseded.Take(1)))
+            foreach (var e in lv.Deciding.Take(DecidingPerLayer).Concat(lv.Superseded.Take(1)))
             {
                 if (!shown.Contains(e) && shown.Count < MaxSentences)
                     shown.Add(e);
             }
+        }
+        foreach (var e in ranked.Where(e => e.Score >= PrimaryShare * best).Take(3))
+        {
+            if (!shown.Contains(e) && shown.Count < MaxSentences)
+                shown.Add(e);
         }
         // Two sources saying the same thing: keep the better scored one, unless the question asks for several.
         return shown.Where((e, i) => !shown.Take(i).Any(o => Overlap(o.Quote, e.Quote) > 0.8)).ToList();
