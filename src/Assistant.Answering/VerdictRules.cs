@@ -45,7 +45,7 @@ public static class VerdictRules
                 : (contradicted ? Verdicts.No : Verdicts.Yes);
             layers.Add(new LayerVerdict(group.Key, verdict, deciding, superseded));
         }
-        layers = layers.OrderBy(l => LayerTaxonomyOrder(l.Layer)).ToList();
+        layers = layers.OrderBy(l => LayerTaxonomy.IndexOf(l.Layer)).ToList();
         return (Combine(q.Form, layers.Select(l => l.Verdict).Distinct().ToList()), layers);
     }
 
@@ -89,5 +89,4 @@ public static class VerdictRules
         };
     }
 
-    private static int LayerTaxonomyOrder(string id) => LayerTaxonomy.Ids.ToList().IndexOf(id);
 }

@@ -14,9 +14,9 @@ internal static class CliApp
     private const string Examples = """
 
         Examples:
-          assistant ask "Can OpenAI models run on AWS?"
-          assistant ask "Can OpenAI models run on AWS?" --as-of 2026-03-01 --json
-          assistant ask "And what about the Defense Department?" --history "Can OpenAI models run on AWS?"
+          assistant ask "Where can OpenAI's models run?"
+          assistant ask "Where can OpenAI's models run?" --as-of 2026-03-01 --json
+          assistant ask "And the Pentagon?" --history "Where can OpenAI's models run?"
           assistant check "OpenAI's core models run only on Azure."
           assistant check --file points.txt --report report.html
           assistant chat

@@ -68,6 +68,9 @@ public sealed class LayerTaxonomy
 
     public static IReadOnlyList<string> Ids => IdArray;
 
+    /// <summary>Position of a layer id in the fixed order, or -1.</summary>
+    public static int IndexOf(string id) => Array.IndexOf(IdArray, id);
+
     public LayerTaxonomy(IReadOnlyList<Layer> layers)
     {
         Layers = layers;
@@ -87,8 +90,8 @@ public sealed class LayerTaxonomy
         return Ids.Where(set.Contains).ToList();
     }
 
-    public int Bitmask(IEnumerable<string> ids) =>
-        ids.Aggregate(0, (m, id) => { var i = Array.IndexOf(IdArray, id); return i < 0 ? m : m | (1 << i); });
+    public static int Bitmask(IEnumerable<string> ids) =>
+        ids.Aggregate(0, (m, id) => IndexOf(id) is var i and >= 0 ? m | (1 << i) : m);
 
     public static IReadOnlyList<string> FromBitmask(int mask) =>
         Ids.Where((_, i) => (mask & (1 << i)) != 0).ToList();

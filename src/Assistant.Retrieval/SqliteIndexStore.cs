@@ -78,15 +78,13 @@ public sealed class SqliteIndexStore(string path) : IIndexStore
 
     // [start, end, layer index…]: layers keep their order, the sentence's main layer first.
     internal static string SentencesJson(IReadOnlyList<SentenceSpan> sentences) =>
-        JsonSerializer.Serialize(sentences.Select(s => new[] { s.Start, s.End }.Concat(s.Layers.Select(LayerIndex))));
+        JsonSerializer.Serialize(sentences.Select(s => new[] { s.Start, s.End }.Concat(s.Layers.Select(LayerTaxonomy.IndexOf))));
 
     internal static IReadOnlyList<SentenceSpan> ParseSentences(string json) =>
         JsonSerializer.Deserialize<int[][]>(json)!.Select(a => new SentenceSpan(a[0], a[1], a[2..].Select(i => LayerTaxonomy.Ids[i]).ToList())).ToList();
 
-    private static int LayerIndex(string id) => LayerTaxonomy.Ids.ToList().IndexOf(id);
 
-    internal static int Bits(IEnumerable<string> layers) =>
-        layers.Aggregate(0, (m, id) => Array.IndexOf([.. LayerTaxonomy.Ids], id) is var i and >= 0 ? m | (1 << i) : m);
+    internal static int Bits(IEnumerable<string> layers) => LayerTaxonomy.Bitmask(layers);
 }
 
 /// <summary>Writes the next version of a SQLite index in a side file and renames it into place on commit.</summary>

@@ -38,7 +38,7 @@ public sealed partial class AssistantBot(AssistantHost host, ConversationState s
     public const int MaxTurns = 10;
 
     private const string Help = """
-        Ask me about the Microsoft–OpenAI partnership terms, for example "Can OpenAI models run on AWS?". Every answer cites its sources.
+        Ask me about the Microsoft–OpenAI partnership terms, for example "Where can OpenAI's models run?". Every answer cites its sources.
 
         - **/check** *statement*: check a talking point (supported, contradicted, partly, outdated or not covered)
         - **/asof** *YYYY-MM-DD*: answer as the sources stood on that day (**/asof off** to clear)
@@ -167,7 +167,7 @@ public sealed partial class AssistantBot(AssistantHost host, ConversationState s
         if (!membersAdded.Any(m => m.Id != turnContext.Activity.Recipient?.Id))
             return;
         var examples = host.Runtime?.Taxonomy.Layers.Select(l => l.Questions.FirstOrDefault()).OfType<string>().Take(3).ToList()
-            ?? ["Can OpenAI models run on AWS?"];
+            ?? ["Where can OpenAI's models run?"];
         var welcome = MessageFactory.Text("Hi! I answer questions about the Microsoft–OpenAI partnership terms, with the sources and dates behind every sentence. Try one of these, or type /help.");
         welcome.SuggestedActions = new SuggestedActions { Actions = examples.Select(e => new CardAction(ActionTypes.ImBack, e, value: e)).ToList() };
         await turnContext.SendActivityAsync(welcome, cancellationToken).ConfigureAwait(false);
