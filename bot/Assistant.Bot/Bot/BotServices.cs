@@ -48,18 +48,53 @@ public static class BotServices
             try
             {
                 using var doc = await System.Text.Json.JsonDocument.ParseAsync(request.Body, cancellationToken: ct).ConfigureAwait(false);
-                if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object || !doc.RootElement.TryGetProperty("type", out _))
-                    return Results.BadRequest(new { error = "the body must be a Bot Framework activity with a 'type'" });
+                if (ActivityProblem(doc.RootElement) is { } problem)
+                    return Results.BadRequest(new { error = problem });
             }
             catch (System.Text.Json.JsonException e)
             {
                 return Results.BadRequest(new { error = $"the body is not valid JSON: {e.Message}" });
             }
             request.Body.Position = 0;
-            await adapter.ProcessAsync(request, response, bot, ct).ConfigureAwait(false);
+            try
+            {
+                await adapter.ProcessAsync(request, response, bot, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!response.HasStarted && e is HttpRequestException or Microsoft.Rest.HttpOperationException or TaskCanceledException)
+            {
+                // The turn ran but its reply could not be delivered to the channel's serviceUrl.
+                app.ServiceProvider.GetRequiredService<ILogger<AssistantAdapter>>().LogWarning("Could not reach the channel: {Reason}", e.Message);
+                return Results.Json(new { error = "the reply could not be delivered to the channel's serviceUrl" }, statusCode: StatusCodes.Status502BadGateway);
+            }
             return Results.Empty;
         }).WithTags("Bot Framework");
         return app;
+    }
+
+    /// <summary>What makes a body unusable as an activity, or null: the fields every turn needs, with the right types.</summary>
+    internal static string? ActivityProblem(System.Text.Json.JsonElement a)
+    {
+        static bool Text(System.Text.Json.JsonElement e, string name, out string value)
+        {
+            value = e.ValueKind == System.Text.Json.JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString()! : "";
+            return value.Length > 0;
+        }
+        if (a.ValueKind != System.Text.Json.JsonValueKind.Object)
+            return "the body must be a Bot Framework activity (a JSON object)";
+        if (!Text(a, "type", out _))
+            return "field 'type' is missing or not a string";
+        if (!Text(a, "channelId", out _))
+            return "field 'channelId' is missing or not a string";
+        if (!a.TryGetProperty("conversation", out var conversation) || !Text(conversation, "id", out _))
+            return "field 'conversation.id' is missing or not a string";
+        if (!Text(a, "serviceUrl", out var url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            return "field 'serviceUrl' is missing or not an http(s) URL";
+        foreach (var account in new[] { "from", "recipient" })
+        {
+            if (a.TryGetProperty(account, out var v) && v.ValueKind is not (System.Text.Json.JsonValueKind.Object or System.Text.Json.JsonValueKind.Null))
+                return $"field '{account}' must be an object";
+        }
+        return null;
     }
 
     private static bool LooksLikeJwt(string authorization) =>
