@@ -2,6 +2,7 @@ using Assistant.Bot.Api;
 using Assistant.Bot.Bot;
 using Assistant.Bot.DirectLine;
 using Assistant.Bot.Hosting;
+using Assistant.Bot.Security;
 using Assistant.Core;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,11 +20,13 @@ builder.Services.AddSingleton<AssistantHost>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AssistantHost>());
 builder.Services.AddBotFramework(builder.Configuration, dataDir);
 builder.Services.AddDirectLine(builder.Configuration, dataDir);
+builder.Services.AddWebSecurity(builder.Configuration);
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
 // Endpoints.
+app.UseWebSecurity(app.Configuration);
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapBot();

@@ -201,3 +201,41 @@ public sealed class HttpApiTests(BotHostFactory factory) : IClassFixture<BotHost
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/webchat/webchat.js")).StatusCode);
     }
 }
+
+[Trait("Category", "Integration")]
+public sealed class WebSecurityTests(CorsBotHostFactory factory) : IClassFixture<CorsBotHostFactory>
+{
+    [Fact]
+    public async Task The_page_carries_security_headers()
+    {
+        var response = await factory.CreateClient().GetAsync("/");
+
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'self'", csp, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://intranet.example.com", true)]
+    [InlineData("https://elsewhere.example.org", false)]
+    public async Task Only_configured_origins_may_call_from_a_browser(string origin, bool allowed)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Options, "/v3/directline/tokens/generate");
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+
+        var response = await factory.CreateClient().SendAsync(request);
+
+        Assert.Equal(allowed, response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) && values.Contains(origin));
+    }
+}
+
+/// <summary>The host with one intranet origin allowed for CORS.</summary>
+public sealed class CorsBotHostFactory : BotHostFactory
+{
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["Cors:AllowedOrigins:0"] = "https://intranet.example.com",
+    };
+}
