@@ -23,6 +23,7 @@ internal static class CliApp
           assistant ingest --corpus corpus --index data/index.db
           assistant eval --set ../shared/eval/public.jsonl --out answers.jsonl
           assistant sources
+          assistant report --since 2026-11-01 --format csv
         """;
 
     private static readonly Option<string?> CorpusOption = new("--corpus")
@@ -60,6 +61,7 @@ internal static class CliApp
         root.Subcommands.Add(EvalCommand());
         root.Subcommands.Add(SourcesCommand());
         root.Subcommands.Add(TeamsPackageCommand());
+        root.Subcommands.Add(ReportCommand());
         return root;
     }
 
@@ -298,6 +300,26 @@ internal static class CliApp
             var stances = string.Join("; ", e.Clauses.Select(c => $"{c.Stance} {string.Join("/", c.Layers)} ({c.Rule})"));
             Err.MarkupLineInterpolated($"[grey]{e.Score:0.00} rel {e.Relevance:0.00} {e.Document.Date:yyyy-MM-dd} [[{string.Join(",", e.Layers)}]] {stances}[/]\n    {e.Quote}");
         }
+    }
+
+    private static Command ReportCommand()
+    {
+        var since = new Option<string?>("--since") { Description = "Only what happened on or after this day (YYYY-MM-DD)" };
+        var format = new Option<string>("--format") { Description = "md (default) or csv", DefaultValueFactory = _ => "md" };
+        format.AcceptOnlyFromAmong("md", "csv");
+        var store = new Option<string?>("--store") { Description = "The host's review log (default: bot.db beside the index)" };
+        var cmd = new Command("report", "The content owners' review queue: unanswered questions, negative feedback, most asked questions") { since, format, store };
+        cmd.SetAction(async (pr, ct) => await Run(async () =>
+        {
+            var settings = Settings(pr);
+            var path = pr.GetValue(store) ?? Path.Combine(Path.GetDirectoryName(settings.Index!)!, "bot.db");
+            if (!File.Exists(path))
+                throw new ArgumentException($"No review log at {path}: the bot host writes it as people ask (or pass --store PATH).");
+            var day = pr.GetValue(since) is { } s ? ParseDate(s, "--since") : (DateOnly?)null;
+            Console.Write(await new ReviewLog(path).ReportAsync(day, pr.GetValue(format)!, ct).ConfigureAwait(false));
+            return 0;
+        }).ConfigureAwait(false));
+        return cmd;
     }
 
     private static Command TeamsPackageCommand()

@@ -22,10 +22,10 @@ public static class AssistantApi
 
     public static IEndpointRouteBuilder MapAssistantApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/ask", (HttpRequest r, AssistantHost host, CancellationToken ct) => AnswerAsync(r, host, talkingPoint: false, ct))
+        app.MapPost("/api/ask", (HttpRequest r, AssistantHost host, ReviewLog review, CancellationToken ct) => AnswerAsync(r, host, review, talkingPoint: false, ct))
             .WithTags("API").WithSummary("Answer a question with citations").Accepts<AskBody>("application/json")
             .Produces<Assistant.Core.Answer>().ProducesProblem(400).ProducesProblem(413).ProducesProblem(503);
-        app.MapPost("/api/check", (HttpRequest r, AssistantHost host, CancellationToken ct) => AnswerAsync(r, host, talkingPoint: true, ct))
+        app.MapPost("/api/check", (HttpRequest r, AssistantHost host, ReviewLog review, CancellationToken ct) => AnswerAsync(r, host, review, talkingPoint: true, ct))
             .WithTags("API").WithSummary("Check a talking point").Accepts<AskBody>("application/json")
             .Produces<Assistant.Core.Answer>().ProducesProblem(400).ProducesProblem(413).ProducesProblem(503);
         app.MapGet("/healthz", () => Results.Json(new { status = "up" })).WithTags("Health");
@@ -35,7 +35,7 @@ public static class AssistantApi
         return app;
     }
 
-    private static async Task<IResult> AnswerAsync(HttpRequest request, AssistantHost host, bool talkingPoint, CancellationToken ct)
+    private static async Task<IResult> AnswerAsync(HttpRequest request, AssistantHost host, ReviewLog review, bool talkingPoint, CancellationToken ct)
     {
         AskBody? body;
         try
@@ -64,6 +64,7 @@ public static class AssistantApi
         if (host.Runtime is not { } runtime)
             return Error(503, "index", host.Failure ?? "the index is still being built; retry in a few seconds");
         var answer = await runtime.Answerer.AnswerInConversationAsync(history, new AskRequest(question) { AsOf = asOf, IsTalkingPoint = talkingPoint }, ct).ConfigureAwait(false);
+        await review.AddQuestionAsync("api", answer, ct).ConfigureAwait(false);
         return Results.Json(answer, AnswerJson.Compact);
     }
 

@@ -32,7 +32,7 @@ public sealed class StoredTurn
 }
 
 /// <summary>The assistant in Teams and Web Chat: questions, /commands, follow-ups, feedback.</summary>
-public sealed partial class AssistantBot(AssistantHost host, ConversationState state, SqliteStore store, ILogger<AssistantBot> logger) : TeamsActivityHandler
+public sealed partial class AssistantBot(AssistantHost host, ConversationState state, ReviewLog review, ILogger<AssistantBot> logger) : TeamsActivityHandler
 {
     /// <summary>Turns kept per conversation for follow-ups.</summary>
     public const int MaxTurns = 10;
@@ -114,6 +114,7 @@ public sealed partial class AssistantBot(AssistantHost host, ConversationState s
         });
         if (data.Turns.Count > MaxTurns)
             data.Turns.RemoveRange(0, data.Turns.Count - MaxTurns);
+        await review.AddQuestionAsync(turnContext.Activity.ChannelId ?? "bot", answer, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Answered in {Ms} ms: verdict {Verdict}, {Citations} citations, abstained {Abstained}", answer.LatencyMs, answer.Verdict, answer.Citations.Count, answer.Abstained);
     }
 
@@ -196,7 +197,7 @@ public sealed partial class AssistantBot(AssistantHost host, ConversationState s
         }
         var data = await _data.GetAsync(turnContext, () => new ConversationData(), cancellationToken).ConfigureAwait(false);
         var turn = data.Turns.LastOrDefault(t => t.ActivityId == turnContext.Activity.ReplyToId) ?? data.Turns.LastOrDefault();
-        await store.AddFeedbackAsync(new FeedbackRecord(reaction, string.IsNullOrWhiteSpace(comment) ? null : comment, turn?.Question, turn?.Answer,
+        await review.AddFeedbackAsync(new FeedbackRecord(reaction, string.IsNullOrWhiteSpace(comment) ? null : comment, turn?.Question, turn?.Answer,
             DateTimeOffset.UtcNow, turnContext.Activity.Conversation?.Id ?? ""), cancellationToken).ConfigureAwait(false);
         return new InvokeResponse { Status = 200, Body = new { } };
     }

@@ -1,3 +1,4 @@
+using Assistant.Answering;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Integration.AspNet.Core;
 using Microsoft.Bot.Connector.Authentication;
@@ -28,9 +29,10 @@ public static class BotServices
             },
         });
         services.AddSingleton<IBotFrameworkHttpAdapter>(sp => sp.GetRequiredService<AssistantAdapter>());
-        var store = new SqliteStore(Path.Combine(dataDir, "bot.db"));
-        services.AddSingleton(store);
-        services.AddSingleton<IStorage>(store);
+        // Conversation state, the question log and feedback share one durable file.
+        var file = Path.Combine(dataDir, "bot.db");
+        services.AddSingleton(new ReviewLog(file));
+        services.AddSingleton<IStorage>(new SqliteStore(file));
         services.AddSingleton(sp => new ConversationState(sp.GetRequiredService<IStorage>()));
         services.AddTransient<IBot, AssistantBot>();
         return services;

@@ -6,10 +6,7 @@ using Newtonsoft.Json.Linq;
 
 namespace Assistant.Bot.Bot;
 
-/// <summary>One feedback reaction from Teams or Web Chat, with the question and answer it is about.</summary>
-public sealed record FeedbackRecord(string Reaction, string? Comment, string? Question, string? Answer, DateTimeOffset At, string ConversationId);
-
-/// <summary>Bot state and feedback in one local SQLite file: survives restarts, each write committed before it is acknowledged.</summary>
+/// <summary>Bot state in a local SQLite file: survives restarts, each write committed before it is acknowledged.</summary>
 public sealed class SqliteStore : IStorage
 {
     private static readonly JsonSerializerSettings Json = new() { TypeNameHandling = TypeNameHandling.None, NullValueHandling = NullValueHandling.Ignore };
@@ -25,8 +22,6 @@ public sealed class SqliteStore : IStorage
         cmd.CommandText = """
             PRAGMA journal_mode = WAL;
             CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL, etag TEXT NOT NULL, updated TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY, at TEXT NOT NULL, conversation TEXT NOT NULL, reaction TEXT NOT NULL,
-                comment TEXT, question TEXT, answer TEXT);
             """;
         cmd.ExecuteNonQuery();
     }
@@ -84,35 +79,6 @@ public sealed class SqliteStore : IStorage
             cmd.Parameters.AddWithValue("$k", key);
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    public async Task AddFeedbackAsync(FeedbackRecord f, CancellationToken ct = default)
-    {
-        await using var c = Open();
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = "INSERT INTO feedback (at, conversation, reaction, comment, question, answer) VALUES ($at, $c, $r, $m, $q, $a)";
-        cmd.Parameters.AddWithValue("$at", f.At.ToString("O", CultureInfo.InvariantCulture));
-        cmd.Parameters.AddWithValue("$c", f.ConversationId);
-        cmd.Parameters.AddWithValue("$r", f.Reaction);
-        cmd.Parameters.AddWithValue("$m", (object?)f.Comment ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$q", (object?)f.Question ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$a", (object?)f.Answer ?? DBNull.Value);
-        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
-
-    public async Task<IReadOnlyList<FeedbackRecord>> FeedbackAsync(CancellationToken ct = default)
-    {
-        var list = new List<FeedbackRecord>();
-        await using var c = Open();
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT reaction, comment, question, answer, at, conversation FROM feedback ORDER BY id";
-        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await r.ReadAsync(ct).ConfigureAwait(false))
-        {
-            list.Add(new FeedbackRecord(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
-                r.IsDBNull(3) ? null : r.GetString(3), DateTimeOffset.Parse(r.GetString(4), CultureInfo.InvariantCulture), r.GetString(5)));
-        }
-        return list;
     }
 
     private SqliteConnection Open()
