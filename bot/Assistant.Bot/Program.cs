@@ -21,12 +21,14 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<AssistantHost>());
 builder.Services.AddBotFramework(builder.Configuration, dataDir);
 builder.Services.AddDirectLine(builder.Configuration, dataDir);
 builder.Services.AddWebSecurity(builder.Configuration);
+builder.Services.AddRateLimits(builder.Configuration);
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
 // Endpoints.
 app.UseWebSecurity(app.Configuration);
+app.UseRateLimiter();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapBot();

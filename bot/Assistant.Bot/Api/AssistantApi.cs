@@ -23,9 +23,11 @@ public static class AssistantApi
     public static IEndpointRouteBuilder MapAssistantApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/ask", (HttpRequest r, AssistantHost host, ReviewLog review, CancellationToken ct) => AnswerAsync(r, host, review, talkingPoint: false, ct))
+            .RequireRateLimiting(Security.RateLimits.Api)
             .WithTags("API").WithSummary("Answer a question with citations").Accepts<AskBody>("application/json")
             .Produces<Assistant.Core.Answer>().ProducesProblem(400).ProducesProblem(413).ProducesProblem(503);
         app.MapPost("/api/check", (HttpRequest r, AssistantHost host, ReviewLog review, CancellationToken ct) => AnswerAsync(r, host, review, talkingPoint: true, ct))
+            .RequireRateLimiting(Security.RateLimits.Api)
             .WithTags("API").WithSummary("Check a talking point").Accepts<AskBody>("application/json")
             .Produces<Assistant.Core.Answer>().ProducesProblem(400).ProducesProblem(413).ProducesProblem(503);
         app.MapGet("/healthz", () => Results.Json(new { status = "up" })).WithTags("Health");

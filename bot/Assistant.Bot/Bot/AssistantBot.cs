@@ -32,7 +32,7 @@ public sealed class StoredTurn
 }
 
 /// <summary>The assistant in Teams and Web Chat: questions, /commands, follow-ups, feedback.</summary>
-public sealed partial class AssistantBot(AssistantHost host, ConversationState state, ReviewLog review, ILogger<AssistantBot> logger) : TeamsActivityHandler
+public sealed partial class AssistantBot(AssistantHost host, ConversationState state, ReviewLog review, Security.ConversationBudget budget, ILogger<AssistantBot> logger) : TeamsActivityHandler
 {
     /// <summary>Turns kept per conversation for follow-ups.</summary>
     public const int MaxTurns = 10;
@@ -67,6 +67,14 @@ public sealed partial class AssistantBot(AssistantHost host, ConversationState s
                 ? "I can only read text questions: please type your question."
                 : "Ask me a question about the Microsoft–OpenAI partnership, or type /help.";
             await turnContext.SendActivityAsync(MessageFactory.Text(reply), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        // Direct Line is limited before it reaches the bot; Teams carries the conversation in the body, so it is limited here.
+        if (turnContext.Activity.ChannelId != DirectLine.DirectLineEndpoints.ChannelId
+            && budget.TryTake(turnContext.Activity.Conversation?.Id ?? "") is { } wait)
+        {
+            await turnContext.SendActivityAsync(MessageFactory.Text(
+                $"You're asking faster than I can keep up with. Please wait {Math.Ceiling(wait.TotalSeconds):0} seconds and ask again."), cancellationToken).ConfigureAwait(false);
             return;
         }
         var data = await _data.GetAsync(turnContext, () => new ConversationData(), cancellationToken).ConfigureAwait(false);

@@ -38,11 +38,11 @@ public static class DirectLineEndpoints
     public static IEndpointRouteBuilder MapDirectLine(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Prefix).WithTags("Direct Line");
-        group.MapPost("/tokens/generate", GenerateAsync);
+        group.MapPost("/tokens/generate", GenerateAsync).RequireRateLimiting(Security.RateLimits.Tokens);
         group.MapPost("/tokens/refresh", Refresh);
         group.MapPost("/conversations", StartAsync);
         group.MapGet("/conversations/{id}", Reconnect);
-        group.MapPost("/conversations/{id}/activities", PostAsync);
+        group.MapPost("/conversations/{id}/activities", PostAsync).RequireRateLimiting(Security.RateLimits.Conversation);
         group.MapGet("/conversations/{id}/activities", Poll);
         return app;
     }
