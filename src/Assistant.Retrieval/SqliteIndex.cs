@@ -17,6 +17,7 @@ public sealed class SqliteIndex : IPassageIndex
     private readonly List<int> _layerBits = [];
     private readonly float[] _vectors;
     private readonly Dictionary<string, IndexedDocument> _documents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Chunk>> _byDocument = new(StringComparer.Ordinal);
 
     internal SqliteIndex(string file)
     {
@@ -60,6 +61,9 @@ public sealed class SqliteIndex : IPassageIndex
                     LayerTaxonomy.FromBitmask(bits), SqliteIndexStore.ParseSentences(r.GetString(8)));
                 _rowToSlot[r.GetInt64(0)] = _chunks.Count;
                 _chunks.Add(chunk);
+                if (!_byDocument.TryGetValue(docId, out var list))
+                    _byDocument[docId] = list = [];
+                list.Add(chunk);
                 _chunkDocs.Add(_documents[docId].Info);
                 _layerBits.Add(bits);
                 vectors.AddRange(MemoryMarshal.Cast<byte, float>((byte[])r.GetValue(9)));
@@ -78,7 +82,7 @@ public sealed class SqliteIndex : IPassageIndex
 
     public int ChunkCount => _chunks.Count;
 
-    public IReadOnlyList<Chunk> ChunksOf(string docId) => _chunks.Where(c => c.DocId == docId).ToList();
+    public IReadOnlyList<Chunk> ChunksOf(string docId) => _byDocument.TryGetValue(docId, out var list) ? list : [];
 
     public IReadOnlyList<Passage> Search(HybridQuery query)
     {
