@@ -51,9 +51,11 @@ public sealed class EvidenceSelector(TermMatcher matcher, StanceDetector stances
         "this", "it", "these", "that", "those", "they", "such", "its", "their",
     };
 
-    public IReadOnlyList<Evidence> Score(AnalyzedQuestion q, IReadOnlyList<Passage> passages)
+    public IReadOnlyList<Evidence> Score(AnalyzedQuestion q, IReadOnlyList<Passage> passages) =>
+        Score(q, stances.Features(q), passages);
+
+    public IReadOnlyList<Evidence> Score(AnalyzedQuestion q, StanceDetector.ClaimFeatures claim, IReadOnlyList<Passage> passages)
     {
-        var claim = stances.Features(q);
         var newest = passages.Count == 0 ? default : passages.Max(p => p.Document.Date);
         var oldest = passages.Count == 0 ? default : passages.Min(p => p.Document.Date);
         var span = Math.Max(1, newest.DayNumber - oldest.DayNumber);

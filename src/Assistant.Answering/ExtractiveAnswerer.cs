@@ -66,7 +66,8 @@ public sealed class ExtractiveAnswerer(
         var q = knowledge.Analyzer.Analyze(request.Question, request.IsTalkingPoint);
         q = _followUps.Resolve(q, request.History);
         var passages = await RetrieveAsync(q, request.AsOf, ct).ConfigureAwait(false);
-        var evidence = knowledge.Selector.Score(q, passages);
+        var claim = knowledge.Stances.Features(q);
+        var evidence = knowledge.Selector.Score(q, claim, passages);
         var gap = CoverageGap(q, evidence, passages);
         Answer answer;
         if (gap is not null)
@@ -76,7 +77,7 @@ public sealed class ExtractiveAnswerer(
         else
         {
             var top = evidence.Where(e => e.Score >= 0.45 * evidence[0].Score).Take(14).ToList();
-            var (verdict, layerVerdicts) = VerdictRules.Decide(q, top, knowledge.Stances.Features(q));
+            var (verdict, layerVerdicts) = VerdictRules.Decide(q, top, claim);
             if (q.Form == QuestionForm.Claim && verdict == Verdicts.NotCovered)
             {
                 answer = Abstain(request, "the sources do not confirm or contradict this statement");

@@ -160,10 +160,9 @@ public sealed class TermMatcher(Lexicon lexicon, TermStatistics statistics)
         var entities = EntitySpans(text);
         entities.UnionWith(words.Where(statistics.IsName));
         var result = new List<QueryTerm>();
-        var phrases = lexicon.Phrases.Select(p => p.Split(' ')).ToList();
         for (var i = 0; i < stems.Length;)
         {
-            var matched = phrases.FirstOrDefault(p => i + p.Length <= stems.Length && p.Select((w, k) => stems[i + k] == w).All(b => b));
+            var matched = lexicon.Phrases.FirstOrDefault(p => i + p.Length <= stems.Length && p.Select((w, k) => stems[i + k] == w).All(b => b));
             if (matched is not null)
             {
                 var surface = string.Join(' ', words[i..(i + matched.Length)]);

@@ -44,6 +44,9 @@ public interface IIndexBuilder : IDisposable
 
     void Delete(string docId);
 
+    /// <summary>Chunks in the new version as it stands.</summary>
+    int ChunkCount { get; }
+
     /// <summary>Swaps the new version in atomically.</summary>
     void Commit();
 }

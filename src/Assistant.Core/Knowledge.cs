@@ -116,6 +116,7 @@ public sealed class Lexicon
                 _groupOf.TryAdd(s, _groups.Count);
             _groups.Add(stems);
         }
+        Phrases = _groupOf.Keys.Where(k => k.Contains(' ')).OrderByDescending(k => k.Length).Select(k => k.Split(' ')).ToList();
         Alternatives = alternatives;
         Cues = cues;
         MetaTerms = metaTerms.Select(Terms.Stem).ToHashSet();
@@ -142,8 +143,8 @@ public sealed class Lexicon
     /// <summary>The synonym group id of a stemmed phrase, or null.</summary>
     public int? GroupOf(string stemmedPhrase) => _groupOf.TryGetValue(stemmedPhrase, out var g) ? g : null;
 
-    /// <summary>All multi-word synonym phrases (stemmed), longest first, for phrase spotting.</summary>
-    public IEnumerable<string> Phrases => _groupOf.Keys.Where(k => k.Contains(' ')).OrderByDescending(k => k.Length);
+    /// <summary>All multi-word synonym phrases (stemmed, split into words), longest first, for phrase spotting.</summary>
+    public IReadOnlyList<string[]> Phrases { get; }
 }
 
 /// <summary>Loads the taxonomy and lexicon that live as data beside the corpus.</summary>

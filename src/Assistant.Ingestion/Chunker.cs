@@ -117,15 +117,17 @@ public sealed partial class Chunker(LayerTagger tagger, int maxChars = 700)
     }
 
     /// <summary>A sentence's own cues, plus half the weight of its heading's: a bullet under "Key Areas to Monitor" is about the market.</summary>
-    private IReadOnlyList<string> SentenceLayers(string sentence, IReadOnlyDictionary<string, int> sectionScores) =>
-        tagger.Score(sentence)
-            .Select(kv => kv.Key)
+    private IReadOnlyList<string> SentenceLayers(string sentence, IReadOnlyDictionary<string, int> sectionScores)
+    {
+        var own = tagger.Score(sentence).ToDictionary(kv => kv.Key, kv => kv.Value);
+        return own.Keys
             .Union(sectionScores.Keys)
-            .Select(id => (Id: id, Score: tagger.Score(sentence).FirstOrDefault(kv => kv.Key == id).Value + (sectionScores.GetValueOrDefault(id) / 2.0)))
+            .Select(id => (Id: id, Score: own.GetValueOrDefault(id) + (sectionScores.GetValueOrDefault(id) / 2.0)))
             .Where(x => x.Score >= 2)
             .OrderByDescending(x => x.Score)
             .Select(x => x.Id)
             .ToList();
+    }
 
     private IEnumerable<Block> SplitLong(string text, Block b)
     {

@@ -83,6 +83,7 @@ public sealed class IngestionPipeline(
             builder.Upsert(doc, chunks, vectors);
         }
         progress?.Report(new IngestProgress("swap", 0, 1));
+        var chunkCount = builder.ChunkCount;
         builder.Commit();
         progress?.Report(new IngestProgress("swap", 1, 1));
 
@@ -93,7 +94,7 @@ public sealed class IngestionPipeline(
             changed.Count - added,
             documents.Count - changed.Count,
             removed.Count,
-            store.Open() is var index ? DisposeAfter(index, i => i.ChunkCount) : 0,
+            chunkCount,
             total,
             errors,
             clock.Elapsed,
@@ -104,11 +105,6 @@ public sealed class IngestionPipeline(
     public static string EmbeddingText(DocumentInfo doc, Chunk chunk) =>
         $"{doc.Title}\n{chunk.Section}\n{chunk.Text}";
 
-    private static T DisposeAfter<T>(IPassageIndex index, Func<IPassageIndex, T> f)
-    {
-        using (index)
-            return f(index);
-    }
 }
 
 /// <summary>Finds and loads corpus files; configuration files (README.md, *.yaml) are not documents.</summary>
@@ -127,7 +123,7 @@ public sealed class CorpusReader
             .SelectMany(l => l.Extensions.Select(e => (e, l)))
             .ToDictionary(p => p.e, p => p.l, StringComparer.OrdinalIgnoreCase);
         // Tags depend on the taxonomy, so a changed layers.yaml re-tags every document.
-        _knowledgeHash = Hash(Encoding(Path.Combine(_corpusDir, DomainKnowledge.LayersFile)), BitConverter.GetBytes(Chunker.Version));
+        _knowledgeHash = Hash(BytesOf(Path.Combine(_corpusDir, DomainKnowledge.LayersFile)), BitConverter.GetBytes(Chunker.Version));
     }
 
     public string CorpusDir => _corpusDir;
@@ -208,7 +204,7 @@ public sealed class CorpusReader
     public string Relative(string file) =>
         Path.GetRelativePath(Path.GetDirectoryName(_corpusDir)!, file).Replace('\\', '/');
 
-    private static byte[] Encoding(string path) => File.Exists(path) ? File.ReadAllBytes(path) : [];
+    private static byte[] BytesOf(string path) => File.Exists(path) ? File.ReadAllBytes(path) : [];
 
     private static string Hash(params byte[][] parts)
     {

@@ -215,6 +215,15 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
         }
     }
 
+    public int ChunkCount
+    {
+        get
+        {
+            using var cmd = Command("SELECT COUNT(*) FROM chunks");
+            return Convert.ToInt32(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+    }
+
     public void Commit()
     {
         var meta = new Dictionary<string, string>
