@@ -22,14 +22,14 @@ public class AnswerBenchmarks
         _index = Repo.TempIndex("answer");
         _runtime = await Repo.StartAsync(_index);
         _question = _runtime.Knowledge.Analyzer.Analyze(Question);
-        _passages = await _runtime.Answerer.RetrieveAsync(Question, null);
+        _passages = await _runtime.Extractive.RetrieveAsync(Question, null);
     }
 
     [Benchmark(Description = "ask end to end (embed + retrieve + compose)")]
     public async Task<Answer> Ask() => (await _runtime.Answerer.AnswerAsync(new AskRequest(Question))).Answer;
 
     [Benchmark(Description = "retrieval only (embed + hybrid search)")]
-    public Task<IReadOnlyList<Passage>> Retrieve() => _runtime.Answerer.RetrieveAsync(Question, null);
+    public Task<IReadOnlyList<Passage>> Retrieve() => _runtime.Extractive.RetrieveAsync(Question, null);
 
     [Benchmark(Description = "composer only (evidence, verdict, text)")]
     public AnswerComposer.Composition Compose()

@@ -12,10 +12,12 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
     builder.WebHost.UseUrls("http://localhost:3978");
 var settings = builder.Configuration.GetSection(AssistantSettings.Section).Get<AssistantSettings>() ?? new AssistantSettings();
 settings.Validate();
+var openAI = (builder.Configuration.GetSection(AzureOpenAISettings.Section).Get<AzureOpenAISettings>() ?? new AzureOpenAISettings()).Validate();
 var dataDir = Path.GetDirectoryName(settings.Index!)!;
 
 // Services.
 builder.Services.AddSingleton(settings);
+builder.Services.AddSingleton(openAI);
 builder.Services.AddSingleton<AssistantHost>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AssistantHost>());
 builder.Services.AddBotFramework(builder.Configuration, dataDir);

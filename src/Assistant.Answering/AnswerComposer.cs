@@ -204,20 +204,7 @@ public sealed class AnswerComposer(LayerTaxonomy taxonomy, EvidenceSelector sele
         return parts.Count == 0 ? null : "Per the sources: " + string.Join(' ', parts);
     }
 
-    internal static Citation ToCitation(int n, Evidence e, string layer) => new()
-    {
-        N = n,
-        DocId = e.Document.Id,
-        Title = e.Document.Title,
-        Path = e.Document.Path,
-        Url = e.Document.Url,
-        Date = e.Document.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        Confidence = e.Document.Confidence.ToString().ToLowerInvariant(),
-        Section = string.IsNullOrEmpty(e.Passage.Chunk.Section) ? null : e.Passage.Chunk.Section,
-        Layer = layer,
-        Quote = e.Quote,
-        Passage = e.Passage.Chunk.Text,
-    };
+    internal static Citation ToCitation(int n, Evidence e, string layer) => Citation.Of(n, e.Passage, e.Quote, layer);
 
     /// <summary>A quote as it reads inside the answer: single-spaced, ending with punctuation.</summary>
     private static string Sentence(string quote)

@@ -231,7 +231,8 @@ public sealed partial class CitationValidator(string root)
 }
 
 /// <summary>Runs an evaluation set through an answerer, conversation by conversation.</summary>
-public sealed class EvalRunner(ExtractiveAnswerer answerer, EvalGrader grader)
+/// <remarks>Retrieval recall is measured on the extractive answerer's retrieval, which both modes share.</remarks>
+public sealed class EvalRunner(IAnswerer answerer, ExtractiveAnswerer retrieval, EvalGrader grader)
 {
     public async Task<IReadOnlyList<EvalGrade>> RunAsync(IReadOnlyList<EvalItem> items, IProgress<(int Done, int Total)>? progress = null, CancellationToken ct = default)
     {
@@ -240,7 +241,7 @@ public sealed class EvalRunner(ExtractiveAnswerer answerer, EvalGrader grader)
         {
             var request = new AskRequest(item.Question) { AsOf = item.AsOf, IsTalkingPoint = item.IsTalkingPoint, Id = item.Id };
             var answer = await answerer.AnswerInConversationAsync(item.History, request, ct).ConfigureAwait(false);
-            var passages = item.ExpectEvidence.Count == 0 ? [] : await answerer.RetrieveAsync(string.Join(' ', item.History.Append(item.Question)), item.AsOf, ct).ConfigureAwait(false);
+            var passages = item.ExpectEvidence.Count == 0 ? [] : await retrieval.RetrieveAsync(string.Join(' ', item.History.Append(item.Question)), item.AsOf, ct).ConfigureAwait(false);
             var retrieved = passages.Select(p => EvalGrader.Normalize(p.Chunk.Text)).ToList();
             grades.Add(grader.Grade(item, answer) with
             {

@@ -15,10 +15,33 @@ public sealed record AskRequest(string Question)
     public string? Id { get; init; }
 }
 
+/// <summary>A step of a streamed answer: the text so far while it is written, then the verified answer.</summary>
+public sealed record AnswerUpdate(string? TextSoFar, Answer? Final = null);
+
 /// <summary>Answers questions and checks talking points; the extractive and generative answerers implement it.</summary>
 public interface IAnswerer
 {
     Task<(Answer Answer, Turn Turn)> AnswerAsync(AskRequest request, CancellationToken ct = default);
+
+    /// <summary>Progressive text while the answer is written (generative mode), always ending with the final answer.</summary>
+    IAsyncEnumerable<AnswerUpdate> StreamAsync(AskRequest request, CancellationToken ct = default);
+}
+
+/// <summary>Conversation helpers every answerer shares.</summary>
+public static class AnswererExtensions
+{
+    /// <summary>Answers the earlier questions of a conversation in order, then the last one.</summary>
+    public static async Task<Answer> AnswerInConversationAsync(this IAnswerer answerer, IReadOnlyList<string> history, AskRequest last, CancellationToken ct = default)
+    {
+        var turns = new List<Turn>();
+        foreach (var h in history)
+        {
+            var (_, turn) = await answerer.AnswerAsync(new AskRequest(h) { History = turns.ToList(), AsOf = last.AsOf }, ct).ConfigureAwait(false);
+            turns.Add(turn);
+        }
+        var (answer, _) = await answerer.AnswerAsync(last with { History = turns }, ct).ConfigureAwait(false);
+        return answer;
+    }
 }
 
 /// <summary>Everything the extractive answerer reads: taxonomy, lexicon and term statistics of the current index.</summary>
@@ -62,6 +85,23 @@ public sealed class ExtractiveAnswerer(
 
     public async Task<(Answer Answer, Turn Turn)> AnswerAsync(AskRequest request, CancellationToken ct = default)
     {
+        var (answer, turn, _) = await AnswerWithSourcesAsync(request, ct).ConfigureAwait(false);
+        return (answer, turn);
+    }
+
+    public async IAsyncEnumerable<AnswerUpdate> StreamAsync(AskRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var (answer, _) = await AnswerAsync(request, ct).ConfigureAwait(false);
+        yield return new AnswerUpdate(null, answer);
+    }
+
+    /// <summary>The turn a conversation remembers for an answer written elsewhere (the generative answerer).</summary>
+    internal Turn TurnFor(AskRequest request, Answer answer) =>
+        new(request.Question, _followUps.Resolve(knowledge.Analyzer.Analyze(request.Question, request.IsTalkingPoint), request.History), answer);
+
+    /// <summary>The answer together with the passages retrieval found (the generative answerer's sources).</summary>
+    internal async Task<(Answer Answer, Turn Turn, IReadOnlyList<Passage> Passages)> AnswerWithSourcesAsync(AskRequest request, CancellationToken ct)
+    {
         var clock = Stopwatch.StartNew();
         var q = knowledge.Analyzer.Analyze(request.Question, request.IsTalkingPoint);
         q = _followUps.Resolve(q, request.History);
@@ -101,7 +141,7 @@ public sealed class ExtractiveAnswerer(
             }
         }
         answer = answer with { LatencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1) };
-        return (answer, new Turn(request.Question, q, answer));
+        return (answer, new Turn(request.Question, q, answer), passages);
     }
 
     /// <summary>Rebuilds a conversation's turns from what was stored (questions and answered layers), without answering again.</summary>
@@ -114,19 +154,6 @@ public sealed class ExtractiveAnswerer(
             turns.Add(new Turn(question, q, new Answer { Question = question, Text = "", Verdict = Verdicts.Info, Layers = layers }));
         }
         return turns;
-    }
-
-    /// <summary>Answers the earlier questions of a conversation in order, then the last one.</summary>
-    public async Task<Answer> AnswerInConversationAsync(IReadOnlyList<string> history, AskRequest last, CancellationToken ct = default)
-    {
-        var turns = new List<Turn>();
-        foreach (var h in history)
-        {
-            var (_, turn) = await AnswerAsync(new AskRequest(h) { History = turns.ToList(), AsOf = last.AsOf }, ct).ConfigureAwait(false);
-            turns.Add(turn);
-        }
-        var (answer, _) = await AnswerAsync(last with { History = turns }, ct).ConfigureAwait(false);
-        return answer;
     }
 
     /// <summary>The scored evidence behind an answer, best first: for `ask --explain` and for tuning the cue lexicons.</summary>

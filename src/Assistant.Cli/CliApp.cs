@@ -72,7 +72,9 @@ internal static class CliApp
         cmd.SetAction(async (pr, ct) => await Run(async () =>
         {
             var settings = Settings(pr);
-            var embedder = AssistantRuntime.CreateEmbedder(settings);
+            var openAI = AzureOpenAISettings.FromEnvironment().Validate();
+            using var model = openAI.EmbeddingsEnabled ? new Answering.Generative.ModelConnection(openAI) : null;
+            using var embedder = AssistantRuntime.CreateEmbedder(settings, model);
             var store = new Retrieval.SqliteIndexStore(settings.Index!);
             var pipeline = AssistantRuntime.CreatePipeline(settings, embedder, store);
             IngestReport report = null!;
@@ -92,7 +94,6 @@ internal static class CliApp
                     read.Value = read.MaxValue;
                     embed.Value = embed.MaxValue;
                 }).ConfigureAwait(false);
-            embedder.Dispose();
             foreach (var e in report.Skipped)
                 Err.MarkupLineInterpolated($"[yellow]skipped[/] {e.Message}");
             Out.MarkupLineInterpolated(
@@ -239,7 +240,7 @@ internal static class CliApp
         {
             var items = EvalItem.Load(pr.GetValue(set)!);
             using var runtime = await Start(pr, ct).ConfigureAwait(false);
-            var runner = new EvalRunner(runtime.Answerer, new EvalGrader(new CitationValidator(runtime.Root)));
+            var runner = new EvalRunner(runtime.Answerer, runtime.Extractive, new EvalGrader(new CitationValidator(runtime.Root)));
             var grades = await runner.RunAsync(items, ct: ct).ConfigureAwait(false);
             if (pr.GetValue(output) is { } outPath)
                 File.WriteAllLines(outPath, grades.Select(g => JsonSerializer.Serialize(g.Answer, AnswerJson.Compact)));
@@ -293,7 +294,7 @@ internal static class CliApp
         var turns = new List<Turn>();
         foreach (var h in history)
             turns.Add((await runtime.Answerer.AnswerAsync(new AskRequest(h) { History = turns.ToList(), AsOf = request.AsOf }, ct).ConfigureAwait(false)).Turn);
-        var (q, evidence) = await runtime.Answerer.ExplainAsync(request with { History = turns }, ct).ConfigureAwait(false);
+        var (q, evidence) = await runtime.Extractive.ExplainAsync(request with { History = turns }, ct).ConfigureAwait(false);
         Err.MarkupLineInterpolated($"[grey]form {q.Form}, type {q.AnswerType}, focus [[{string.Join(",", q.FocusLayers)}]], avoid [[{string.Join(",", q.AvoidLayers)}]], latest {q.WantsLatest}, terms {string.Join(" ", q.Terms.Select(t => t.Stem + (t.IsEntity ? "*" : "")))} | context {string.Join(" ", q.ContextTerms.Select(t => t.Stem))}[/]");
         foreach (var e in evidence.Take(15))
         {
@@ -358,6 +359,8 @@ internal static class CliApp
             Console.WriteLine(JsonSerializer.Serialize(answer, AnswerJson.Indented));
             return;
         }
+        if (answer.Notice is not null)
+            Err.MarkupLineInterpolated($"[yellow]{answer.Notice}[/]");
         Out.WriteLine(answer.Text.Replace("**", "", StringComparison.Ordinal));
         if (answer.Rephrasing is not null)
             Out.MarkupLineInterpolated($"\n[bold]Accurate version:[/] {answer.Rephrasing}");
@@ -373,14 +376,15 @@ internal static class CliApp
             foreach (var f in answer.FollowUps)
                 Out.MarkupLineInterpolated($"[blue]?[/] {f}");
         }
-        Out.MarkupLineInterpolated($"[grey]verdict: {answer.Verdict} · layers: {string.Join(", ", answer.Layers)} · {answer.LatencyMs:0.0} ms[/]");
+        Out.MarkupLineInterpolated($"[grey]verdict: {answer.Verdict} · layers: {string.Join(", ", answer.Layers)} · {answer.Mode} · {answer.LatencyMs:0.0} ms[/]");
     }
 
     private static async Task<AssistantRuntime> Start(ParseResult pr, CancellationToken ct)
     {
         var settings = Settings(pr);
+        var openAI = AzureOpenAISettings.FromEnvironment();
         if (File.Exists(settings.Index))
-            return await AssistantRuntime.StartAsync(settings, ct: ct).ConfigureAwait(false);
+            return await AssistantRuntime.StartAsync(settings, ct: ct, openAI: openAI).ConfigureAwait(false);
         Err.MarkupLine("[grey]No index yet: building it from the corpus (first use only)...[/]");
         var progress = new SyncProgress<IngestProgress>(p =>
         {
@@ -388,7 +392,7 @@ internal static class CliApp
                 Err.MarkupLineInterpolated($"[grey]  embedded {p.Done}/{p.Total} chunks[/]");
         });
         return await AssistantRuntime.StartAsync(settings, progress,
-            r => Err.MarkupLineInterpolated($"[grey]Indexed {r.Documents} documents, {r.Chunks} chunks in {r.Elapsed.TotalSeconds:0.0} s.[/]"), ct).ConfigureAwait(false);
+            r => Err.MarkupLineInterpolated($"[grey]Indexed {r.Documents} documents, {r.Chunks} chunks in {r.Elapsed.TotalSeconds:0.0} s.[/]"), ct, openAI).ConfigureAwait(false);
     }
 
     private static AssistantSettings Settings(ParseResult pr)

@@ -32,6 +32,22 @@ public sealed record Citation
     [JsonPropertyName("layer")] public string? Layer { get; init; }
     [JsonPropertyName("quote")] public required string Quote { get; init; }
     [JsonPropertyName("passage")] public required string Passage { get; init; }
+
+    /// <summary>Citation <paramref name="n"/> of <paramref name="quote"/>, a sentence of <paramref name="passage"/>.</summary>
+    public static Citation Of(int n, Passage passage, string quote, string? layer) => new()
+    {
+        N = n,
+        DocId = passage.Document.Id,
+        Title = passage.Document.Title,
+        Path = passage.Document.Path,
+        Url = passage.Document.Url,
+        Date = passage.Document.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        Confidence = passage.Document.Confidence.ToString().ToLowerInvariant(),
+        Section = string.IsNullOrEmpty(passage.Chunk.Section) ? null : passage.Chunk.Section,
+        Layer = layer,
+        Quote = quote,
+        Passage = passage.Chunk.Text,
+    };
 }
 
 /// <summary>The verdict for one layer of a talking point or question, with the citations behind it.</summary>
@@ -58,5 +74,11 @@ public sealed record Answer
     [JsonPropertyName("findings")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<LayerFinding>? Findings { get; init; }
     [JsonPropertyName("rephrasing")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Rephrasing { get; init; }
     [JsonPropertyName("notice")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Notice { get; init; }
+    [JsonPropertyName("tokens")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TokenUsage? Tokens { get; init; }
     [JsonPropertyName("latency_ms")] public double LatencyMs { get; init; }
 }
+
+/// <summary>Tokens a generative answer used, as the model service reported them.</summary>
+public sealed record TokenUsage(
+    [property: JsonPropertyName("prompt")] int Prompt,
+    [property: JsonPropertyName("completion")] int Completion);

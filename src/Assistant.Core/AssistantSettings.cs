@@ -11,6 +11,9 @@ public sealed class AssistantSettings
     /// <summary>The SQLite index file; default: data/index.db beside the corpus folder.</summary>
     public string? Index { get; set; }
 
+    /// <summary>The prompt templates of the generative mode; default: the "prompts" folder beside the corpus folder.</summary>
+    public string? Prompts { get; set; }
+
     /// <summary>Local embedding model: arctic-xs (default) or minilm.</summary>
     public string EmbeddingModel { get; set; } = "arctic-xs";
 
@@ -19,12 +22,13 @@ public sealed class AssistantSettings
 
     public static readonly IReadOnlyList<string> EmbeddingModels = ["arctic-xs", "minilm"];
 
-    /// <summary>Reads Assistant__Corpus, Assistant__Index, Assistant__EmbeddingModel, Assistant__MaxQuestionLength.</summary>
+    /// <summary>Reads Assistant__Corpus, Assistant__Index, Assistant__Prompts, Assistant__EmbeddingModel, Assistant__MaxQuestionLength.</summary>
     public static AssistantSettings FromEnvironment()
     {
         var s = new AssistantSettings();
         s.Corpus = Env("Corpus") ?? s.Corpus;
         s.Index = Env("Index") ?? s.Index;
+        s.Prompts = Env("Prompts") ?? s.Prompts;
         s.EmbeddingModel = Env("EmbeddingModel") ?? s.EmbeddingModel;
         if (Env("MaxQuestionLength") is { } max)
             s.MaxQuestionLength = int.TryParse(max, out var n) ? n : throw new ArgumentException($"{Section}__MaxQuestionLength must be a whole number, not '{max}'");
@@ -39,6 +43,7 @@ public sealed class AssistantSettings
         if (!Directory.Exists(Corpus))
             throw new ArgumentException($"{Section}__Corpus: folder not found: {Corpus}");
         Index = Path.GetFullPath(Index ?? Path.Combine(Path.GetDirectoryName(Corpus)!, "data", "index.db"));
+        Prompts = Path.GetFullPath(Prompts ?? Path.Combine(Path.GetDirectoryName(Corpus)!, "prompts"));
         if (!EmbeddingModels.Contains(EmbeddingModel))
             throw new ArgumentException($"{Section}__EmbeddingModel: '{EmbeddingModel}' is not one of {string.Join(", ", EmbeddingModels)}");
         if (MaxQuestionLength is < 10 or > 100_000)

@@ -7,6 +7,8 @@ internal static class RepoPaths
 
     public static string Corpus => Path.Combine(Root, "corpus");
 
+    public static string Prompts => Path.Combine(Root, "prompts");
+
     public static string EvalSet => Path.GetFullPath(Path.Combine(Root, "..", "shared", "eval", "public.jsonl"));
 
     private static string FindRoot()

@@ -21,7 +21,8 @@ public static class AnswerActivityMapper
 
     public static Activity ToActivity(Answer answer)
     {
-        var activity = MessageFactory.Text(answer.Text + LinkDefinitions(answer));
+        var notice = answer.Notice is null ? "" : $"_{answer.Notice}_\n\n";
+        var activity = MessageFactory.Text(notice + answer.Text + LinkDefinitions(answer));
         activity.TextFormat = TextFormatTypes.Markdown;
         activity.Entities = [CitationEntity(answer)];
         activity.ChannelData = new JObject { ["feedbackLoopEnabled"] = true };
@@ -33,6 +34,38 @@ public static class AnswerActivityMapper
             };
         }
         return activity;
+    }
+
+    /// <summary>
+    /// An interim activity of a streamed answer (the Teams and Web Chat livestreaming protocol): a typing activity
+    /// carrying the text so far and a "streaminfo" entity; the first one's id becomes the stream id.
+    /// </summary>
+    public static Activity StreamUpdate(string text, string? streamId, int sequence, bool informative)
+    {
+        var info = new Entity("streaminfo");
+        info.Properties["streamType"] = informative ? "informative" : "streaming";
+        info.Properties["streamSequence"] = sequence;
+        var channelData = new JObject { ["streamType"] = informative ? "informative" : "streaming", ["streamSequence"] = sequence };
+        if (streamId is not null)
+        {
+            info.Properties["streamId"] = streamId;
+            channelData["streamId"] = streamId;
+        }
+        return new Activity { Type = ActivityTypes.Typing, Text = text, TextFormat = TextFormatTypes.Markdown, Entities = [info], ChannelData = channelData };
+    }
+
+    /// <summary>Marks the answer's message as the final activity of stream <paramref name="streamId"/>.</summary>
+    public static Activity EndStream(Activity final, string streamId)
+    {
+        var info = new Entity("streaminfo");
+        info.Properties["streamType"] = "final";
+        info.Properties["streamId"] = streamId;
+        final.Entities = [.. final.Entities ?? [], info];
+        var channelData = final.ChannelData as JObject ?? [];
+        channelData["streamType"] = "final";
+        channelData["streamId"] = streamId;
+        final.ChannelData = channelData;
+        return final;
     }
 
     /// <summary>

@@ -32,8 +32,12 @@ public sealed class StoredTurn
 }
 
 /// <summary>The assistant in Teams and Web Chat: questions, /commands, follow-ups, feedback.</summary>
-public sealed partial class AssistantBot(AssistantHost host, ConversationState state, ReviewLog review, Security.ConversationBudget budget, ILogger<AssistantBot> logger) : TeamsActivityHandler
+public sealed partial class AssistantBot(AssistantHost host, ConversationState state, ReviewLog review, Security.ConversationBudget budget,
+    IConfiguration configuration, ILogger<AssistantBot> logger) : TeamsActivityHandler
 {
+    /// <summary>Least time between two interim updates of a streamed answer (Teams throttles faster ones).</summary>
+    private readonly TimeSpan _streamInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Bot:StreamIntervalMs", 1000));
+
     /// <summary>Turns kept per conversation for follow-ups.</summary>
     public const int MaxTurns = 10;
 
@@ -106,12 +110,12 @@ public sealed partial class AssistantBot(AssistantHost host, ConversationState s
             return;
         }
 
-        await turnContext.SendActivityAsync(new Activity { Type = ActivityTypes.Typing }, cancellationToken).ConfigureAwait(false);
-        var history = runtime.Answerer.Replay(data.Turns.Select(t => (t.Question, t.IsTalkingPoint, (IReadOnlyList<string>)t.Layers)));
+        var history = runtime.Extractive.Replay(data.Turns.Select(t => (t.Question, t.IsTalkingPoint, (IReadOnlyList<string>)t.Layers)));
         var asOf = data.AsOf is null ? (DateOnly?)null : DateOnly.ParseExact(data.AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var (answer, _) = await runtime.Answerer.AnswerAsync(new AskRequest(question) { History = history, AsOf = asOf, IsTalkingPoint = isCheck }, cancellationToken).ConfigureAwait(false);
-        var activity = AnswerActivityMapper.ToActivity(answer);
-        var sent = await turnContext.SendActivityAsync(activity, cancellationToken).ConfigureAwait(false);
+        var request = new AskRequest(question) { History = history, AsOf = asOf, IsTalkingPoint = isCheck };
+        var (answer, activity, sent) = runtime.Answerer is Answering.Generative.GenerativeAnswerer && CanStream(turnContext.Activity)
+            ? await StreamAnswerAsync(turnContext, runtime, request, cancellationToken).ConfigureAwait(false)
+            : await SendAnswerAsync(turnContext, runtime, request, cancellationToken).ConfigureAwait(false);
         data.Turns.Add(new StoredTurn
         {
             Question = question,
@@ -125,6 +129,45 @@ public sealed partial class AssistantBot(AssistantHost host, ConversationState s
         await review.AddQuestionAsync(turnContext.Activity.ChannelId ?? "bot", answer, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Answered in {Ms} ms: verdict {Verdict}, {Citations} citations, abstained {Abstained}", answer.LatencyMs, answer.Verdict, answer.Citations.Count, answer.Abstained);
     }
+
+    private static async Task<(Answer, Activity, ResourceResponse?)> SendAnswerAsync(ITurnContext turnContext, AssistantRuntime runtime, AskRequest request, CancellationToken ct)
+    {
+        await turnContext.SendActivityAsync(new Activity { Type = ActivityTypes.Typing }, ct).ConfigureAwait(false);
+        var (answer, _) = await runtime.Answerer.AnswerAsync(request, ct).ConfigureAwait(false);
+        var activity = AnswerActivityMapper.ToActivity(answer);
+        return (answer, activity, await turnContext.SendActivityAsync(activity, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>Shows the answer as the model writes it (verified sentence by sentence), then the final cited message.</summary>
+    private async Task<(Answer, Activity, ResourceResponse?)> StreamAnswerAsync(ITurnContext turnContext, AssistantRuntime runtime, AskRequest request, CancellationToken ct)
+    {
+        var sequence = 1;
+        var first = await turnContext.SendActivityAsync(AnswerActivityMapper.StreamUpdate("Searching the sources…", null, sequence, informative: true), ct).ConfigureAwait(false);
+        var streamId = first?.Id;
+        var last = DateTimeOffset.MinValue;
+        Answer? answer = null;
+        await foreach (var update in runtime.Answerer.StreamAsync(request, ct).ConfigureAwait(false))
+        {
+            if (update.Final is { } final)
+            {
+                answer = final;
+                continue;
+            }
+            if (streamId is null || update.TextSoFar is null || DateTimeOffset.UtcNow - last < _streamInterval)
+                continue;
+            last = DateTimeOffset.UtcNow;
+            await turnContext.SendActivityAsync(AnswerActivityMapper.StreamUpdate(update.TextSoFar, streamId, ++sequence, informative: false), ct).ConfigureAwait(false);
+        }
+        var activity = AnswerActivityMapper.ToActivity(answer!);
+        if (streamId is not null)
+            AnswerActivityMapper.EndStream(activity, streamId);
+        return (answer!, activity, await turnContext.SendActivityAsync(activity, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>Teams streams in personal chats only; Web Chat through the host's Direct Line always can.</summary>
+    private static bool CanStream(IActivity activity) =>
+        activity.ChannelId == DirectLine.DirectLineEndpoints.ChannelId
+        || (activity.ChannelId == Microsoft.Bot.Connector.Channels.Msteams && activity.Conversation?.ConversationType == "personal");
 
     private async Task CommandAsync(ITurnContext turnContext, ConversationData data, string text, CancellationToken ct)
     {

@@ -129,15 +129,14 @@ public static class DirectLineEndpoints
     private static async Task RunTurnAsync(ConversationLog log, Activity activity, IBotFrameworkHttpAdapter adapter, IBot bot, CancellationToken ct)
     {
         var turn = JsonConvert.DeserializeObject<Activity>(JsonConvert.SerializeObject(activity))!;
-        var replies = await ((AssistantAdapter)adapter).ProcessDirectLineAsync(turn, bot, ct).ConfigureAwait(false);
-        foreach (var reply in replies)
+        await ((AssistantAdapter)adapter).ProcessDirectLineAsync(turn, bot, reply =>
         {
             reply.From = new ChannelAccount(BotId, "Assistant", RoleTypes.Bot);
             reply.Recipient = activity.From;
             reply.ReplyToId = activity.Id;
             reply.Timestamp = DateTimeOffset.UtcNow;
             log.Append(reply);
-        }
+        }, ct).ConfigureAwait(false);
     }
 
     private static Task WelcomeAsync(ConversationLog log, string userId, HttpRequest request, IBotFrameworkHttpAdapter adapter, IBot bot, CancellationToken ct)

@@ -5,7 +5,7 @@ using Assistant.Ingestion;
 namespace Assistant.Bot.Hosting;
 
 /// <summary>Starts the assistant in the background (building the index on first start) and says when it is ready.</summary>
-public sealed class AssistantHost(AssistantSettings settings, ILogger<AssistantHost> logger) : BackgroundService
+public sealed class AssistantHost(AssistantSettings settings, AzureOpenAISettings openAI, ILoggerFactory loggers, ILogger<AssistantHost> logger) : BackgroundService
 {
     private readonly TaskCompletionSource<AssistantRuntime> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -36,8 +36,9 @@ public sealed class AssistantHost(AssistantSettings settings, ILogger<AssistantH
             });
             var runtime = await AssistantRuntime.StartAsync(settings, progress,
                 r => logger.LogInformation("Indexed {Documents} documents, {Chunks} chunks in {Seconds:0.0} s", r.Documents, r.Chunks, r.Elapsed.TotalSeconds),
-                stoppingToken).ConfigureAwait(false);
-            logger.LogInformation("Ready: {Documents} documents, {Chunks} chunks, model {Model}", runtime.Index.Documents.Count, runtime.Index.ChunkCount, runtime.Index.Manifest?.EmbeddingModel);
+                stoppingToken, openAI, loggers).ConfigureAwait(false);
+            logger.LogInformation("Ready: {Documents} documents, {Chunks} chunks, embeddings {Model}, answers {Mode}",
+                runtime.Index.Documents.Count, runtime.Index.ChunkCount, runtime.Index.Manifest?.EmbeddingModel, runtime.Mode);
             _ready.TrySetResult(runtime);
         }
         catch (Exception e) when (e is not OperationCanceledException)

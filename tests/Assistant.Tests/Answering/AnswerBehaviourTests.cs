@@ -165,7 +165,7 @@ public sealed class QualityGateTests(RuntimeFixture fixture)
     public async Task The_development_set_meets_the_quality_gate()
     {
         var items = EvalItem.Load(RepoPaths.EvalSet);
-        var runner = new EvalRunner(fixture.Runtime.Answerer, new EvalGrader(new CitationValidator(fixture.Runtime.Root)));
+        var runner = new EvalRunner(fixture.Runtime.Answerer, fixture.Runtime.Extractive, new EvalGrader(new CitationValidator(fixture.Runtime.Root)));
 
         var grades = await runner.RunAsync(items);
         var m = EvalMetrics.From(grades);

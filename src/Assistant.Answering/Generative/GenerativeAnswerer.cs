@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Assistant.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.SemanticKernel;
+
+namespace Assistant.Answering.Generative;
+
+/// <summary>Answers through Semantic Kernel and Azure OpenAI from numbered sources, verifies what the model wrote,
+/// and falls back to the extractive answer whenever the model fails: no request fails because the model did.</summary>
+/// <remarks>Retrieval and the "sources don't cover that" decision stay with the extractive answerer: the model is
+/// never asked a question the sources do not cover.</remarks>
+public sealed class GenerativeAnswerer(
+    ExtractiveAnswerer extractive,
+    Kernel kernel,
+    GroundedPrompts prompts,
+    AzureOpenAISettings settings,
+    LayerTaxonomy taxonomy,
+    ILogger<GenerativeAnswerer>? logger = null) : IAnswerer
+{
+    private readonly ILogger _log = logger ?? (ILogger)NullLogger.Instance;
+    private readonly IReadOnlySet<string> _layerIds = taxonomy.Layers.Select(l => l.Id).ToHashSet();
+
+    public async Task<(Answer Answer, Turn Turn)> AnswerAsync(AskRequest request, CancellationToken ct = default)
+    {
+        Answer? final = null;
+        await foreach (var update in Generate(request, streaming: false, ct).ConfigureAwait(false))
+            final = update.Final ?? final;
+        return (final!, extractive.TurnFor(request, final!));
+    }
+
+    public IAsyncEnumerable<AnswerUpdate> StreamAsync(AskRequest request, CancellationToken ct = default) => Generate(request, streaming: true, ct);
+
+    private async IAsyncEnumerable<AnswerUpdate> Generate(AskRequest request, bool streaming, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var standalone = await CondenseAsync(request, ct).ConfigureAwait(false);
+        var grounded = standalone is null ? request : request with { Question = standalone, History = [] };
+        var (baseline, _, passages) = await extractive.AnswerWithSourcesAsync(grounded, ct).ConfigureAwait(false);
+        baseline = baseline with { Question = request.Question };
+        if (baseline.Abstained || passages.Count == 0)
+        {
+            yield return new AnswerUpdate(null, baseline);
+            yield break;
+        }
+
+        var sources = passages.Take(settings.MaxSources).ToList();
+        var verifier = new AnswerVerifier(sources, request.IsTalkingPoint, _layerIds);
+        var function = request.IsTalkingPoint ? prompts.CheckTalkingPoint : prompts.Answer;
+        var arguments = prompts.Arguments(function, grounded.Question, sources, request.AsOf, request.IsTalkingPoint, settings.MaxOutputTokens);
+
+        // The model call runs inside a channel so that a failure can become the extractive answer (no yield in a catch).
+        var updates = System.Threading.Channels.Channel.CreateUnbounded<AnswerUpdate>();
+        var work = Task.Run(async () =>
+        {
+            try
+            {
+                var answer = streaming
+                    ? await StreamModelAsync(function, arguments, verifier, baseline, updates.Writer, ct).ConfigureAwait(false)
+                    : await CallModelAsync(function, arguments, verifier, baseline, ct).ConfigureAwait(false);
+                if (verifier.Dropped.Count > 0)
+                    _log.LogWarning("Verification dropped {Count} sentence(s): {Reasons}", verifier.Dropped.Count, string.Join("; ", verifier.Dropped));
+                updates.Writer.TryWrite(new AnswerUpdate(null, answer));
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                var reason = Describe(e);
+                _log.LogWarning("Generative answer failed ({Reason}); answering extractively", reason);
+                updates.Writer.TryWrite(new AnswerUpdate(null, baseline with
+                {
+                    Notice = $"The language model could not answer ({reason}), so this answer quotes the sources directly.",
+                }));
+            }
+            finally
+            {
+                updates.Writer.TryComplete();
+            }
+        }, ct);
+        await foreach (var update in updates.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            yield return update.Final is { } f ? update with { Final = f with { LatencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1) } } : update;
+        }
+        await work.ConfigureAwait(false);
+    }
+
+    private async Task<Answer> CallModelAsync(KernelFunction function, KernelArguments arguments, AnswerVerifier verifier, Answer baseline, CancellationToken ct)
+    {
+        var result = await kernel.InvokeAsync(function, arguments, ct).ConfigureAwait(false);
+        var output = ModelAnswer.Parse(result.GetValue<string>() ?? "");
+        foreach (var s in output.Sentences)
+            verifier.Add(s);
+        return verifier.Finish(output, baseline) with { Tokens = Usage(result.Metadata) };
+    }
+
+    private async Task<Answer> StreamModelAsync(KernelFunction function, KernelArguments arguments, AnswerVerifier verifier, Answer baseline,
+        System.Threading.Channels.ChannelWriter<AnswerUpdate> updates, CancellationToken ct)
+    {
+        var reply = new StringBuilder();
+        var shown = new List<string>();
+        var seen = 0;
+        await foreach (var chunk in kernel.InvokeStreamingAsync<StreamingChatMessageContent>(function, arguments, ct).ConfigureAwait(false))
+        {
+            reply.Append(chunk.Content);
+            var complete = ModelAnswer.CompletedSentences(reply.ToString());
+            var grew = false;
+            for (; seen < complete.Count; seen++)
+            {
+                if (verifier.Add(complete[seen]) is { } sentence)
+                {
+                    shown.Add(sentence);
+                    grew = true;
+                }
+            }
+            if (grew)
+                updates.TryWrite(new AnswerUpdate(string.Join(' ', shown)));
+        }
+        var output = ModelAnswer.Parse(reply.ToString());
+        foreach (var s in output.Sentences.Skip(seen))
+            verifier.Add(s);
+        return verifier.Finish(output, baseline);
+    }
+
+    /// <summary>The follow-up rewritten as a standalone question, or null (first turn, or the model failed: the extractive resolver takes over).</summary>
+    private async Task<string?> CondenseAsync(AskRequest request, CancellationToken ct)
+    {
+        if (request.History.Count == 0)
+            return null;
+        try
+        {
+            var result = await kernel.InvokeAsync(prompts.CondenseFollowUp, prompts.CondenseArguments(request.Question, request.History), ct).ConfigureAwait(false);
+            var text = result.GetValue<string>()?.Trim().Trim('"');
+            return string.IsNullOrWhiteSpace(text) || text.Length > 4 * Math.Max(request.Question.Length, 100) ? null : text;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            _log.LogWarning("Could not rewrite the follow-up ({Reason}); resolving it from the conversation instead", Describe(e));
+            return null;
+        }
+    }
+
+    private static TokenUsage? Usage(IReadOnlyDictionary<string, object?>? metadata) =>
+        metadata is not null && metadata.TryGetValue("Usage", out var u) && u is OpenAI.Chat.ChatTokenUsage usage
+            ? new TokenUsage(usage.InputTokenCount, usage.OutputTokenCount)
+            : null;
+
+    /// <summary>A short reason for logs and the notice; never the request, the key or the response body.</summary>
+    internal static string Describe(Exception e) => e switch
+    {
+        ModelOutputException m => m.Message,
+        HttpOperationException { StatusCode: { } code } => $"the model service answered {(int)code} {code}",
+        System.ClientModel.ClientResultException { Status: > 0 } c => $"the model service answered {c.Status}",
+        Polly.CircuitBreaker.BrokenCircuitException => "calls are paused after repeated failures",
+        Polly.Timeout.TimeoutRejectedException => "the model service timed out",
+        TimeoutException or TaskCanceledException or OperationCanceledException => "the model service timed out",
+        HttpRequestException or System.Net.Sockets.SocketException => "the model service could not be reached",
+        { InnerException: { } inner } => Describe(inner),
+        KernelException => "the model call failed",
+        _ => e.GetType().Name,
+    };
+}
