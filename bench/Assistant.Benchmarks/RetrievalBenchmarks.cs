@@ -32,9 +32,9 @@ public class RetrievalBenchmarks
         }
         else
         {
-            BuildSynthetic(_path, SyntheticChunks);
+            await BuildSynthetic(new SqliteIndexStore(_path), SyntheticChunks);
         }
-        _index = new SqliteIndexStore(_path).Open();
+        _index = await new SqliteIndexStore(_path).OpenAsync();
         var vector = new float[_index.Manifest!.Dimensions];
         var random = new Random(7);
         for (var i = 0; i < vector.Length; i++)
@@ -44,11 +44,11 @@ public class RetrievalBenchmarks
     }
 
     [Benchmark(Description = "hybrid search, top 12")]
-    public IReadOnlyList<Passage> Search() => _index.Search(_query);
+    public Task<IReadOnlyList<Passage>> Search() => _index.SearchAsync(_query);
 
     [Benchmark(Description = "hybrid search, top 12, as_of + layer filter")]
-    public IReadOnlyList<Passage> SearchFiltered() =>
-        _index.Search(_query with { AsOf = new DateOnly(2026, 3, 1), Layers = ["infrastructure", "orchestration"] });
+    public Task<IReadOnlyList<Passage>> SearchFiltered() =>
+        _index.SearchAsync(_query with { AsOf = new DateOnly(2026, 3, 1), Layers = ["infrastructure", "orchestration"] });
 
     [GlobalCleanup]
     public void Cleanup()
@@ -58,11 +58,10 @@ public class RetrievalBenchmarks
     }
 
     /// <summary>Writes documents of 100 chunks with random text and random unit vectors (no embedding model needed).</summary>
-    internal static void BuildSynthetic(string path, int chunks, int dimensions = 384)
+    internal static async Task BuildSynthetic(IIndexStore store, int chunks, int dimensions = 384)
     {
         var random = new Random(42);
-        var store = new SqliteIndexStore(path);
-        using var builder = store.BeginBuild(new IndexManifest("snowflake-arctic-embed-xs", dimensions, DateTimeOffset.UtcNow), fresh: true);
+        await using var builder = await store.BeginBuildAsync(new IndexManifest("snowflake-arctic-embed-xs", dimensions, DateTimeOffset.UtcNow), fresh: true);
         for (var d = 0; d * 100 < chunks; d++)
         {
             var info = new DocumentInfo
@@ -87,9 +86,9 @@ public class RetrievalBenchmarks
                 Normalize(v);
                 vectors.Add(v);
             }
-            builder.Upsert(new SourceDocument(info, "", $"hash-{d}"), list, vectors);
+            await builder.UpsertAsync(new SourceDocument(info, "", $"hash-{d}"), list, vectors);
         }
-        builder.Commit();
+        await builder.CommitAsync();
     }
 
     // A Zipf-like vocabulary of 5,000 words where the domain words sit at ranks 50-80, as real terms would.

@@ -13,11 +13,20 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 var settings = builder.Configuration.GetSection(AssistantSettings.Section).Get<AssistantSettings>() ?? new AssistantSettings();
 settings.Validate();
 var openAI = (builder.Configuration.GetSection(AzureOpenAISettings.Section).Get<AzureOpenAISettings>() ?? new AzureOpenAISettings()).Validate();
+var index = (builder.Configuration.GetSection(IndexSettings.Section).Get<IndexSettings>() ?? new IndexSettings()).Validate();
+var qdrant = builder.Configuration.GetSection(QdrantSettings.Section).Get<QdrantSettings>() ?? new QdrantSettings();
+if (index.Provider == IndexSettings.Qdrant)
+    qdrant.Validate();
 var dataDir = Path.GetDirectoryName(settings.Index!)!;
+
+// Logs carry the trace and span ids and the request's correlation id (Logging__Console__FormatterName=json for JSON lines).
+builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
 // Services.
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(openAI);
+builder.Services.AddSingleton(index);
+builder.Services.AddSingleton(qdrant);
 builder.Services.AddSingleton<AssistantHost>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AssistantHost>());
 builder.Services.AddBotFramework(builder.Configuration, dataDir);
@@ -25,10 +34,12 @@ builder.Services.AddDirectLine(builder.Configuration, dataDir);
 builder.Services.AddWebSecurity(builder.Configuration);
 builder.Services.AddRateLimits(builder.Configuration);
 builder.Services.AddOpenApi();
+builder.Services.AddAssistantTelemetry(builder.Configuration);
 
 var app = builder.Build();
 
 // Endpoints.
+app.UseCorrelationIds();
 app.UseWebSecurity(app.Configuration);
 app.UseRateLimiter();
 app.UseDefaultFiles();

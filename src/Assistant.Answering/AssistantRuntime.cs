@@ -49,13 +49,20 @@ public sealed class AssistantRuntime : IDisposable
     public static IEmbeddingGenerator<string, Embedding<float>> CreateEmbedder(AssistantSettings settings, ModelConnection? model = null) =>
         model is { Settings.EmbeddingsEnabled: true } ? model.CreateEmbedder() : new LocalEmbeddingGenerator(settings.EmbeddingModel);
 
+    /// <summary>The configured index store: the SQLite file (default) or Qdrant.</summary>
+    public static IIndexStore CreateStore(AssistantSettings settings, IndexSettings? index = null, QdrantSettings? qdrant = null, ILoggerFactory? loggerFactory = null) =>
+        (index ?? new IndexSettings()).Validate().Provider == IndexSettings.Qdrant
+            ? new Retrieval.Qdrant.QdrantIndexStore(qdrant ?? new QdrantSettings(), loggerFactory)
+            : new SqliteIndexStore(settings.Index!);
+
     public static IngestionPipeline CreatePipeline(AssistantSettings settings, IEmbeddingGenerator<string, Embedding<float>> embedder, IIndexStore store) =>
         new(new CorpusReader(settings.Corpus!), new Chunker(new LayerTagger(DomainKnowledge.LoadTaxonomy(settings.Corpus!))), embedder, store);
 
     /// <summary>Opens the index, building it first when it is missing; refuses one built by another embedding model.
     /// With <paramref name="openAI"/> configured, answers are written by the model (and embeddings made by it when set).</summary>
     public static async Task<AssistantRuntime> StartAsync(AssistantSettings settings, IProgress<IngestProgress>? progress = null,
-        Action<IngestReport>? built = null, CancellationToken ct = default, AzureOpenAISettings? openAI = null, ILoggerFactory? loggerFactory = null)
+        Action<IngestReport>? built = null, CancellationToken ct = default, AzureOpenAISettings? openAI = null, ILoggerFactory? loggerFactory = null,
+        IndexSettings? index = null, QdrantSettings? qdrant = null)
     {
         settings.Validate();
         openAI?.Validate();
@@ -63,9 +70,9 @@ public sealed class AssistantRuntime : IDisposable
         var embedder = CreateEmbedder(settings, model);
         try
         {
-            var store = new SqliteIndexStore(settings.Index!);
+            var store = CreateStore(settings, index, qdrant, loggerFactory);
             await EnsureIndexAsync(settings, embedder, store, progress, built, ct).ConfigureAwait(false);
-            var runtime = new AssistantRuntime(settings, embedder, store, store.Open(), model);
+            var runtime = new AssistantRuntime(settings, embedder, store, await store.OpenAsync(ct).ConfigureAwait(false), model);
             if (model is { Settings.GenerativeEnabled: true })
             {
                 var prompts = await GroundedPrompts.LoadAsync(model.Kernel, settings.Prompts!, runtime.Taxonomy, ct).ConfigureAwait(false);
@@ -89,7 +96,7 @@ public sealed class AssistantRuntime : IDisposable
         IndexManifest? manifest;
         try
         {
-            manifest = store.ReadManifest();
+            manifest = await store.ReadManifestAsync(ct).ConfigureAwait(false);
         }
         catch (IndexUnavailableException)
         {
@@ -112,6 +119,7 @@ public sealed class AssistantRuntime : IDisposable
     public void Dispose()
     {
         Index.Dispose();
+        (Store as IDisposable)?.Dispose();
         Embedder.Dispose();
         Model?.Dispose();
     }

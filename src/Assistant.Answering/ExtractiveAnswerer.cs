@@ -85,7 +85,9 @@ public sealed class ExtractiveAnswerer(
 
     public async Task<(Answer Answer, Turn Turn)> AnswerAsync(AskRequest request, CancellationToken ct = default)
     {
+        using var activity = AssistantTelemetry.Source.StartActivity("assistant.answer");
         var (answer, turn, _) = await AnswerWithSourcesAsync(request, ct).ConfigureAwait(false);
+        AssistantTelemetry.RecordAnswer(answer, answer.LatencyMs);
         return (answer, turn);
     }
 
@@ -170,10 +172,20 @@ public sealed class ExtractiveAnswerer(
 
     internal async Task<IReadOnlyList<Passage>> RetrieveAsync(AnalyzedQuestion q, DateOnly? asOf, CancellationToken ct)
     {
+        using var activity = AssistantTelemetry.Source.StartActivity("assistant.retrieve");
+        var clock = Stopwatch.StartNew();
+        var passages = await SearchAsync(q, asOf, ct).ConfigureAwait(false);
+        AssistantTelemetry.RecordRetrieval(clock.Elapsed.TotalMilliseconds);
+        activity?.SetTag("assistant.passages", passages.Count);
+        return passages;
+    }
+
+    private async Task<IReadOnlyList<Passage>> SearchAsync(AnalyzedQuestion q, DateOnly? asOf, CancellationToken ct)
+    {
         var embeddings = await embedder.GenerateAsync([q.RetrievalText], queryOptions, ct).ConfigureAwait(false);
         // Synonyms widen the keyword side ("Pentagon" also finds "Department of Defense").
         var keywords = string.Join(' ', q.AllTerms.SelectMany(t => knowledge.Lexicon.SynonymsOf(t.Stem)).Distinct().Prepend(q.RetrievalText));
-        return index.Search(new HybridQuery(keywords, embeddings[0].Vector, PassagesPerQuestion) { AsOf = asOf });
+        return await index.SearchAsync(new HybridQuery(keywords, embeddings[0].Vector, PassagesPerQuestion) { AsOf = asOf }, ct).ConfigureAwait(false);
     }
 
     /// <summary>Why the sources do not cover the question, or null when they do.</summary>

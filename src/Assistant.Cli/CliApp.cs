@@ -23,6 +23,7 @@ internal static class CliApp
           assistant ingest --corpus corpus --index data/index.db
           assistant eval --set ../shared/eval/public.jsonl --out answers.jsonl
           assistant sources
+          assistant migrate --to qdrant          (Qdrant__Endpoint, Qdrant__Collection)
           assistant report --since 2026-11-01 --format csv
         """;
 
@@ -62,6 +63,7 @@ internal static class CliApp
         root.Subcommands.Add(SourcesCommand());
         root.Subcommands.Add(TeamsPackageCommand());
         root.Subcommands.Add(ReportCommand());
+        root.Subcommands.Add(MigrateCommand());
         return root;
     }
 
@@ -75,7 +77,8 @@ internal static class CliApp
             var openAI = AzureOpenAISettings.FromEnvironment().Validate();
             using var model = openAI.EmbeddingsEnabled ? new Answering.Generative.ModelConnection(openAI) : null;
             using var embedder = AssistantRuntime.CreateEmbedder(settings, model);
-            var store = new Retrieval.SqliteIndexStore(settings.Index!);
+            var store = AssistantRuntime.CreateStore(settings, IndexSettings.FromEnvironment(), QdrantSettings.FromEnvironment());
+            using var _ = store as IDisposable;
             var pipeline = AssistantRuntime.CreatePipeline(settings, embedder, store);
             IngestReport report = null!;
             await Err.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -100,7 +103,7 @@ internal static class CliApp
                 $"Indexed [bold]{report.Documents}[/] documents, [bold]{report.Chunks}[/] chunks in {report.Elapsed.TotalSeconds:0.0} s: {report.Added} added, {report.Updated} updated, {report.Unchanged} unchanged, {report.Removed} removed; {report.EmbeddedChunks} chunks embedded.");
             if (report.Rebuilt)
                 Out.MarkupLine("The embedding model changed, so every document was re-embedded.");
-            Out.MarkupLineInterpolated($"Index: {settings.Index}");
+            Out.MarkupLineInterpolated($"Index: {store.Description}");
             return report.Skipped.Count > 0 ? 2 : 0;
         }).ConfigureAwait(false));
         return cmd;
@@ -303,6 +306,32 @@ internal static class CliApp
         }
     }
 
+    private static Command MigrateCommand()
+    {
+        var to = new Option<string>("--to") { Description = "Where to copy the embedded index: qdrant (Qdrant__Endpoint, Qdrant__ApiKey, Qdrant__Collection)", Required = true };
+        to.AcceptOnlyFromAmong(IndexSettings.Qdrant);
+        var cmd = new Command("migrate", "Copy the embedded SQLite index into Qdrant with its vectors (nothing is re-embedded), then swap it in under the collection alias") { to };
+        cmd.SetAction(async (pr, ct) => await Run(async () =>
+        {
+            var settings = Settings(pr);
+            var source = new Retrieval.SqliteIndexStore(settings.Index!);
+            using var index = (Retrieval.SqliteIndex)await source.OpenAsync(ct).ConfigureAwait(false);
+            using var target = new Retrieval.Qdrant.QdrantIndexStore(QdrantSettings.FromEnvironment());
+            var copied = 0;
+            await Err.Progress().StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask($"Copying {index.ChunkCount} chunks");
+                task.MaxValue = Math.Max(1, index.ChunkCount);
+                copied = await Retrieval.IndexMigration.CopyAsync(index, target, new SyncProgress<(int Done, int Total)>(p => task.Value = p.Done), ct).ConfigureAwait(false);
+                task.Value = task.MaxValue;
+            }).ConfigureAwait(false);
+            Out.MarkupLineInterpolated($"Copied [bold]{index.Documents.Count}[/] documents, [bold]{copied}[/] chunks ({index.Manifest!.EmbeddingModel}, {index.Manifest.Dimensions} dimensions) from {source.Description} to {target.Description}.");
+            Out.MarkupLine("Serve from it with Index__Provider=qdrant.");
+            return 0;
+        }).ConfigureAwait(false));
+        return cmd;
+    }
+
     private static Command ReportCommand()
     {
         var since = new Option<string?>("--since") { Description = "Only what happened on or after this day (YYYY-MM-DD)" };
@@ -383,8 +412,10 @@ internal static class CliApp
     {
         var settings = Settings(pr);
         var openAI = AzureOpenAISettings.FromEnvironment();
-        if (File.Exists(settings.Index))
-            return await AssistantRuntime.StartAsync(settings, ct: ct, openAI: openAI).ConfigureAwait(false);
+        var index = IndexSettings.FromEnvironment().Validate();
+        var qdrant = QdrantSettings.FromEnvironment();
+        if (index.Provider == IndexSettings.Qdrant || File.Exists(settings.Index))
+            return await AssistantRuntime.StartAsync(settings, ct: ct, openAI: openAI, index: index, qdrant: qdrant).ConfigureAwait(false);
         Err.MarkupLine("[grey]No index yet: building it from the corpus (first use only)...[/]");
         var progress = new SyncProgress<IngestProgress>(p =>
         {
@@ -392,7 +423,7 @@ internal static class CliApp
                 Err.MarkupLineInterpolated($"[grey]  embedded {p.Done}/{p.Total} chunks[/]");
         });
         return await AssistantRuntime.StartAsync(settings, progress,
-            r => Err.MarkupLineInterpolated($"[grey]Indexed {r.Documents} documents, {r.Chunks} chunks in {r.Elapsed.TotalSeconds:0.0} s.[/]"), ct, openAI).ConfigureAwait(false);
+            r => Err.MarkupLineInterpolated($"[grey]Indexed {r.Documents} documents, {r.Chunks} chunks in {r.Elapsed.TotalSeconds:0.0} s.[/]"), ct, openAI, index: index, qdrant: qdrant).ConfigureAwait(false);
     }
 
     private static AssistantSettings Settings(ParseResult pr)

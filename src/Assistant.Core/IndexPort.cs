@@ -29,26 +29,27 @@ public interface IPassageIndex : IDisposable
 
     int ChunkCount { get; }
 
-    IReadOnlyList<Passage> Search(HybridQuery query);
+    Task<IReadOnlyList<Passage>> SearchAsync(HybridQuery query, CancellationToken ct = default);
 
     /// <summary>All chunks of one document in order (for context around a hit).</summary>
     IReadOnlyList<Chunk> ChunksOf(string docId);
 }
 
 /// <summary>Builds a new version of an index aside; nothing is visible to readers until <see cref="Commit"/>.</summary>
-public interface IIndexBuilder : IDisposable
+/// <remarks>Disposing a builder that was not committed discards the new version.</remarks>
+public interface IIndexBuilder : IAsyncDisposable
 {
     IReadOnlyDictionary<string, string> ExistingHashes { get; }
 
-    void Upsert(SourceDocument document, IReadOnlyList<Chunk> chunks, IReadOnlyList<ReadOnlyMemory<float>> vectors);
+    Task UpsertAsync(SourceDocument document, IReadOnlyList<Chunk> chunks, IReadOnlyList<ReadOnlyMemory<float>> vectors, CancellationToken ct = default);
 
-    void Delete(string docId);
+    Task DeleteAsync(string docId, CancellationToken ct = default);
 
     /// <summary>Chunks in the new version as it stands.</summary>
     int ChunkCount { get; }
 
     /// <summary>Swaps the new version in atomically.</summary>
-    void Commit();
+    Task CommitAsync(CancellationToken ct = default);
 }
 
 /// <summary>The index is missing, was built by another embedding model, or cannot be read.</summary>
@@ -61,11 +62,11 @@ public interface IIndexStore
     string Description { get; }
 
     /// <summary>The manifest of the current version, or null when there is none.</summary>
-    IndexManifest? ReadManifest();
+    Task<IndexManifest?> ReadManifestAsync(CancellationToken ct = default);
 
     /// <summary>Opens the current version; throws <see cref="IndexUnavailableException"/> when there is none.</summary>
-    IPassageIndex Open();
+    Task<IPassageIndex> OpenAsync(CancellationToken ct = default);
 
     /// <summary>Starts the next version: a copy of the current one (or empty when <paramref name="fresh"/>).</summary>
-    IIndexBuilder BeginBuild(IndexManifest manifest, bool fresh);
+    Task<IIndexBuilder> BeginBuildAsync(IndexManifest manifest, bool fresh, CancellationToken ct = default);
 }

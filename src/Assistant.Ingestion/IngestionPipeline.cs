@@ -49,7 +49,7 @@ public sealed class IngestionPipeline(
         IndexManifest? previous;
         try
         {
-            previous = store.ReadManifest();
+            previous = await store.ReadManifestAsync(ct).ConfigureAwait(false);
         }
         catch (IndexUnavailableException)
         {
@@ -57,13 +57,14 @@ public sealed class IngestionPipeline(
             previous = null;
         }
         var rebuild = previous is null || previous.EmbeddingModel != model || previous.Dimensions != dims;
-        using var builder = store.BeginBuild(new IndexManifest(model, dims, DateTimeOffset.UtcNow), fresh: rebuild);
+        var builder = await store.BeginBuildAsync(new IndexManifest(model, dims, DateTimeOffset.UtcNow), fresh: rebuild, ct).ConfigureAwait(false);
+        await using var _ = builder.ConfigureAwait(false);
         var existing = builder.ExistingHashes;
 
         var changed = documents.Where(d => !existing.TryGetValue(d.Info.Id, out var h) || h != d.ContentHash).ToList();
         var removed = existing.Keys.Except(documents.Select(d => d.Info.Id)).ToList();
         foreach (var id in removed)
-            builder.Delete(id);
+            await builder.DeleteAsync(id, ct).ConfigureAwait(false);
 
         var work = changed.Select(d => (Doc: d, Chunks: chunker.Chunk(d))).ToList();
         var total = work.Sum(w => w.Chunks.Count);
@@ -80,11 +81,11 @@ public sealed class IngestionPipeline(
                 done += batch.Length;
                 progress?.Report(new IngestProgress("embed", done, total, doc.Info.Path));
             }
-            builder.Upsert(doc, chunks, vectors);
+            await builder.UpsertAsync(doc, chunks, vectors, ct).ConfigureAwait(false);
         }
         progress?.Report(new IngestProgress("swap", 0, 1));
         var chunkCount = builder.ChunkCount;
-        builder.Commit();
+        await builder.CommitAsync(ct).ConfigureAwait(false);
         progress?.Report(new IngestProgress("swap", 1, 1));
 
         var added = changed.Count(d => !existing.ContainsKey(d.Info.Id));

@@ -84,7 +84,20 @@ public sealed class SqliteIndex : IPassageIndex
 
     public IReadOnlyList<Chunk> ChunksOf(string docId) => _byDocument.TryGetValue(docId, out var list) ? list : [];
 
-    public IReadOnlyList<Passage> Search(HybridQuery query)
+    /// <summary>Every document with its chunks and their vectors, for copying the index to another store without re-embedding.</summary>
+    public IEnumerable<(IndexedDocument Document, IReadOnlyList<Chunk> Chunks, IReadOnlyList<ReadOnlyMemory<float>> Vectors)> Export()
+    {
+        // Slots are in (document, ordinal) order, as the chunks were read.
+        var dims = Manifest!.Dimensions;
+        var vectors = Enumerable.Range(0, _chunks.Count).GroupBy(slot => _chunks[slot].DocId)
+            .ToDictionary(g => g.Key, g => g.Select(slot => new ReadOnlyMemory<float>(_vectors, slot * dims, dims)).ToList());
+        foreach (var doc in Documents)
+            yield return (doc, ChunksOf(doc.Info.Id), vectors.GetValueOrDefault(doc.Info.Id) ?? []);
+    }
+
+    public Task<IReadOnlyList<Passage>> SearchAsync(HybridQuery query, CancellationToken ct = default) => Task.FromResult(Search(query));
+
+    internal IReadOnlyList<Passage> Search(HybridQuery query)
     {
         var dims = Manifest!.Dimensions;
         if (query.Vector.Length != 0 && query.Vector.Length != dims)

@@ -22,22 +22,23 @@ public sealed class SqliteIndexStore(string path) : IIndexStore
 
     public bool Exists => File.Exists(Path);
 
-    public IndexManifest? ReadManifest()
+    public Task<IndexManifest?> ReadManifestAsync(CancellationToken ct = default)
     {
         if (!Exists)
-            return null;
+            return Task.FromResult<IndexManifest?>(null);
         using var c = Connect(Path, readOnly: true);
-        return ReadManifest(c, Path);
+        return Task.FromResult<IndexManifest?>(ReadManifest(c, Path));
     }
 
-    public IPassageIndex Open()
+    public Task<IPassageIndex> OpenAsync(CancellationToken ct = default)
     {
         if (!Exists)
             throw new IndexUnavailableException($"No index at {Path}. Run `assistant ingest` to build it.");
-        return new SqliteIndex(Path);
+        return Task.FromResult<IPassageIndex>(new SqliteIndex(Path));
     }
 
-    public IIndexBuilder BeginBuild(IndexManifest manifest, bool fresh) => new SqliteIndexBuilder(this, manifest, fresh);
+    public Task<IIndexBuilder> BeginBuildAsync(IndexManifest manifest, bool fresh, CancellationToken ct = default) =>
+        Task.FromResult<IIndexBuilder>(new SqliteIndexBuilder(this, manifest, fresh));
 
     internal static SqliteConnection Connect(string file, bool readOnly)
     {
@@ -137,7 +138,13 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
 
     public IReadOnlyDictionary<string, string> ExistingHashes { get; }
 
-    public void Upsert(SourceDocument document, IReadOnlyList<Chunk> chunks, IReadOnlyList<ReadOnlyMemory<float>> vectors)
+    public Task UpsertAsync(SourceDocument document, IReadOnlyList<Chunk> chunks, IReadOnlyList<ReadOnlyMemory<float>> vectors, CancellationToken ct = default)
+    {
+        Upsert(document, chunks, vectors);
+        return Task.CompletedTask;
+    }
+
+    private void Upsert(SourceDocument document, IReadOnlyList<Chunk> chunks, IReadOnlyList<ReadOnlyMemory<float>> vectors)
     {
         if (chunks.Count != vectors.Count)
             throw new ArgumentException("one vector per chunk is required", nameof(vectors));
@@ -196,7 +203,13 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
         }
     }
 
-    public void Delete(string docId)
+    public Task DeleteAsync(string docId, CancellationToken ct = default)
+    {
+        Delete(docId);
+        return Task.CompletedTask;
+    }
+
+    private void Delete(string docId)
     {
         using (var cmd = Command("DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE doc_id = $id)"))
         {
@@ -224,7 +237,13 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
         }
     }
 
-    public void Commit()
+    public Task CommitAsync(CancellationToken ct = default)
+    {
+        Commit();
+        return Task.CompletedTask;
+    }
+
+    private void Commit()
     {
         var meta = new Dictionary<string, string>
         {
@@ -248,7 +267,13 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
         File.Move(_temp, _store.Path, overwrite: true);
     }
 
-    public void Dispose()
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Dispose()
     {
         _tx?.Dispose();
         _connection?.Dispose();

@@ -35,8 +35,15 @@ public static class AssistantApi
             .WithTags("API").WithSummary("Answer a question as server-sent events: 'delta' events with the text so far, then one 'answer' event")
             .Accepts<AskBody>("application/json").Produces(200, contentType: "text/event-stream").ProducesProblem(400).ProducesProblem(413).ProducesProblem(503);
         app.MapGet("/healthz", () => Results.Json(new { status = "up" })).WithTags("Health");
-        app.MapGet("/readyz", (AssistantHost host) => host.Runtime is { } rt
-            ? Results.Json(new { status = "ready", documents = rt.Index.Documents.Count, chunks = rt.Index.ChunkCount })
+        app.MapGet("/readyz", async (AssistantHost host, Bot.SqliteStore state, DirectLine.DirectLineConversations directLine, CancellationToken ct) => host.Runtime is { } rt
+            ? Results.Json(new
+            {
+                status = "ready",
+                documents = rt.Index.Documents.Count,
+                chunks = rt.Index.ChunkCount,
+                answers = rt.Answerer is Answering.Generative.GenerativeAnswerer ? "generative" : "extractive",
+                conversations = new { stored = await state.CountAsync(ct).ConfigureAwait(false), direct_line = directLine.Count },
+            })
             : Results.Json(new { status = host.Failure is null ? "starting" : "failed", reason = host.Failure }, statusCode: 503)).WithTags("Health");
         return app;
     }

@@ -58,6 +58,8 @@ public sealed partial class AssistantBot(AssistantHost host, ConversationState s
 
     public override async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
     {
+        // The turn's log lines carry its channel and activity id beside the request's correlation id.
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["Channel"] = turnContext.Activity.ChannelId, ["ActivityId"] = turnContext.Activity.Id });
         await base.OnTurnAsync(turnContext, cancellationToken).ConfigureAwait(false);
         await state.SaveChangesAsync(turnContext, force: false, cancellationToken).ConfigureAwait(false);
     }
@@ -250,6 +252,7 @@ public sealed partial class AssistantBot(AssistantHost host, ConversationState s
         var turn = data.Turns.LastOrDefault(t => t.ActivityId == turnContext.Activity.ReplyToId) ?? data.Turns.LastOrDefault();
         await review.AddFeedbackAsync(new FeedbackRecord(reaction, string.IsNullOrWhiteSpace(comment) ? null : comment, turn?.Question, turn?.Answer,
             DateTimeOffset.UtcNow, turnContext.Activity.Conversation?.Id ?? ""), cancellationToken).ConfigureAwait(false);
+        AssistantTelemetry.RecordFeedback(reaction);
         return new InvokeResponse { Status = 200, Body = new { } };
     }
 

@@ -32,7 +32,9 @@ public static class BotServices
         // Conversation state, the question log and feedback share one durable file.
         var file = Path.Combine(dataDir, "bot.db");
         services.AddSingleton(new ReviewLog(file));
-        services.AddSingleton<IStorage>(new SqliteStore(file));
+        services.AddSingleton(new SqliteStore(file));
+        services.AddSingleton<IStorage>(sp => sp.GetRequiredService<SqliteStore>());
+        services.AddHostedService<Hosting.IdleEviction>();
         services.AddSingleton(sp => new ConversationState(sp.GetRequiredService<IStorage>()));
         services.AddTransient<IBot, AssistantBot>();
         return services;

@@ -81,6 +81,25 @@ public sealed class SqliteStore : IStorage
         }
     }
 
+    /// <summary>Deletes the state of conversations idle for longer than <paramref name="idle"/>; returns how many.</summary>
+    public async Task<int> EvictIdleAsync(TimeSpan idle, CancellationToken ct = default)
+    {
+        await using var c = Open();
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "DELETE FROM state WHERE updated < $cutoff";
+        cmd.Parameters.AddWithValue("$cutoff", (DateTimeOffset.UtcNow - idle).ToString("O", CultureInfo.InvariantCulture));
+        return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>How many conversations have stored state.</summary>
+    public async Task<long> CountAsync(CancellationToken ct = default)
+    {
+        await using var c = Open();
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM state";
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
     private SqliteConnection Open()
     {
         var c = new SqliteConnection(_connectionString);

@@ -5,7 +5,8 @@ using Assistant.Ingestion;
 namespace Assistant.Bot.Hosting;
 
 /// <summary>Starts the assistant in the background (building the index on first start) and says when it is ready.</summary>
-public sealed class AssistantHost(AssistantSettings settings, AzureOpenAISettings openAI, ILoggerFactory loggers, ILogger<AssistantHost> logger) : BackgroundService
+public sealed class AssistantHost(AssistantSettings settings, AzureOpenAISettings openAI, IndexSettings index, QdrantSettings qdrant,
+    ILoggerFactory loggers, ILogger<AssistantHost> logger) : BackgroundService
 {
     private readonly TaskCompletionSource<AssistantRuntime> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -22,7 +23,7 @@ public sealed class AssistantHost(AssistantSettings settings, AzureOpenAISetting
     {
         try
         {
-            if (!File.Exists(settings.Index))
+            if (index.Provider == IndexSettings.Embedded && !File.Exists(settings.Index))
                 logger.LogInformation("No index at {Index}: building it from {Corpus} (first start only)", settings.Index, settings.Corpus);
             var lastLogged = -1;
             var progress = new Progress<IngestProgress>(p =>
@@ -36,7 +37,7 @@ public sealed class AssistantHost(AssistantSettings settings, AzureOpenAISetting
             });
             var runtime = await AssistantRuntime.StartAsync(settings, progress,
                 r => logger.LogInformation("Indexed {Documents} documents, {Chunks} chunks in {Seconds:0.0} s", r.Documents, r.Chunks, r.Elapsed.TotalSeconds),
-                stoppingToken, openAI, loggers).ConfigureAwait(false);
+                stoppingToken, openAI, loggers, index, qdrant).ConfigureAwait(false);
             logger.LogInformation("Ready: {Documents} documents, {Chunks} chunks, embeddings {Model}, answers {Mode}",
                 runtime.Index.Documents.Count, runtime.Index.ChunkCount, runtime.Index.Manifest?.EmbeddingModel, runtime.Mode);
             _ready.TrySetResult(runtime);

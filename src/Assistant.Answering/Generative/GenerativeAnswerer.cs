@@ -35,6 +35,7 @@ public sealed class GenerativeAnswerer(
 
     private async IAsyncEnumerable<AnswerUpdate> Generate(AskRequest request, bool streaming, [EnumeratorCancellation] CancellationToken ct)
     {
+        using var activity = AssistantTelemetry.Source.StartActivity("assistant.answer");
         var clock = Stopwatch.StartNew();
         var standalone = await CondenseAsync(request, ct).ConfigureAwait(false);
         var grounded = standalone is null ? request : request with { Question = standalone, History = [] };
@@ -42,6 +43,7 @@ public sealed class GenerativeAnswerer(
         baseline = baseline with { Question = request.Question };
         if (baseline.Abstained || passages.Count == 0)
         {
+            AssistantTelemetry.RecordAnswer(baseline, clock.Elapsed.TotalMilliseconds);
             yield return new AnswerUpdate(null, baseline);
             yield break;
         }
@@ -55,6 +57,8 @@ public sealed class GenerativeAnswerer(
         var updates = System.Threading.Channels.Channel.CreateUnbounded<AnswerUpdate>();
         var work = Task.Run(async () =>
         {
+            using var generate = AssistantTelemetry.Source.StartActivity("assistant.generate");
+            generate?.SetTag("assistant.sources", sources.Count);
             try
             {
                 var answer = streaming
@@ -68,6 +72,8 @@ public sealed class GenerativeAnswerer(
             {
                 var reason = Describe(e);
                 _log.LogWarning("Generative answer failed ({Reason}); answering extractively", reason);
+                AssistantTelemetry.RecordFallback(e is ModelOutputException ? "rejected" : "failed");
+                generate?.SetStatus(ActivityStatusCode.Error, reason);
                 updates.Writer.TryWrite(new AnswerUpdate(null, baseline with
                 {
                     Notice = $"The language model could not answer ({reason}), so this answer quotes the sources directly.",
@@ -80,7 +86,16 @@ public sealed class GenerativeAnswerer(
         }, ct);
         await foreach (var update in updates.Reader.ReadAllAsync(ct).ConfigureAwait(false))
         {
-            yield return update.Final is { } f ? update with { Final = f with { LatencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1) } } : update;
+            if (update.Final is { } f)
+            {
+                var final = f with { LatencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1) };
+                AssistantTelemetry.RecordAnswer(final, final.LatencyMs);
+                yield return update with { Final = final };
+            }
+            else
+            {
+                yield return update;
+            }
         }
         await work.ConfigureAwait(false);
     }

@@ -24,7 +24,7 @@ public sealed class IngestionPipelineTests : IDisposable
     }
 
     private static IReadOnlyList<Passage> Search(IPassageIndex index, string text, DateOnly? asOf = null, string[]? layers = null) =>
-        index.Search(new HybridQuery(text, new HashingEmbedder().GenerateAsync([text]).Result[0].Vector) { AsOf = asOf, Layers = layers });
+        index.SearchAsync(new HybridQuery(text, new HashingEmbedder().GenerateAsync([text]).Result[0].Vector) { AsOf = asOf, Layers = layers }).Result;
 
     [Fact]
     public async Task An_ingested_corpus_answers_keyword_and_vector_queries()
@@ -35,7 +35,7 @@ public sealed class IngestionPipelineTests : IDisposable
 
         Assert.Equal(2, report.Documents);
         Assert.Equal(report.Chunks, report.EmbeddedChunks);
-        using var index = Store.Open();
+        using var index = await Store.OpenAsync();
         var hits = Search(index, "exclusive cloud Azure");
         Assert.Equal("azure", hits[0].Document.Id);
         Assert.NotNull(hits[0].KeywordRank);
@@ -48,7 +48,7 @@ public sealed class IngestionPipelineTests : IDisposable
     {
         WriteTwoDocuments();
         await Pipeline().RunAsync();
-        using var index = Store.Open();
+        using var index = await Store.OpenAsync();
 
         Assert.DoesNotContain(Search(index, "funding round", asOf: new DateOnly(2026, 3, 1)), p => p.Document.Id == "round");
         Assert.All(Search(index, "Azure Bedrock funding", layers: ["capital"]), p => Assert.Contains("capital", p.Chunk.Layers));
@@ -67,7 +67,7 @@ public sealed class IngestionPipelineTests : IDisposable
         Assert.Equal(0, second.Embedded);
         Assert.Equal(1, report.Unchanged);
         Assert.Equal(1, report.Removed);
-        using var index = Store.Open();
+        using var index = await Store.OpenAsync();
         Assert.Equal(["azure"], index.Documents.Select(d => d.Info.Id));
     }
 
@@ -97,7 +97,7 @@ public sealed class IngestionPipelineTests : IDisposable
 
         Assert.Contains("corpus/broken.md", e.Message, StringComparison.Ordinal);
         Assert.Equal(before, File.GetLastWriteTimeUtc(_corpus.IndexPath));
-        using var index = Store.Open();
+        using var index = await Store.OpenAsync();
         Assert.Equal(2, index.Documents.Count);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(_corpus.IndexPath)!, "*.building-*"));
     }
@@ -124,7 +124,7 @@ public sealed class IngestionPipelineTests : IDisposable
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => Pipeline(failing).RunAsync());
 
-        using var index = Store.Open();
+        using var index = await Store.OpenAsync();
         Assert.Equal(["azure", "round"], index.Documents.Select(d => d.Info.Id).Order());
     }
 
@@ -133,13 +133,13 @@ public sealed class IngestionPipelineTests : IDisposable
     {
         WriteTwoDocuments();
         await Pipeline().RunAsync();
-        using var old = Store.Open();
+        using var old = await Store.OpenAsync();
 
         File.Delete(Path.Combine(_corpus.Dir, "round.md"));
         await Pipeline().RunAsync();
 
         Assert.Contains(Search(old, "funding round"), p => p.Document.Id == "round");
-        using var fresh = Store.Open();
+        using var fresh = await Store.OpenAsync();
         Assert.DoesNotContain(Search(fresh, "funding round"), p => p.Document.Id == "round");
     }
 
@@ -168,7 +168,7 @@ public sealed class IngestionPipelineTests : IDisposable
 
         Assert.True(report.Rebuilt);
         Assert.Equal(0, report.Unchanged);
-        using var index = Store.Open();
+        using var index = await Store.OpenAsync();
         Assert.Equal(32, index.Manifest!.Dimensions);
     }
 

@@ -72,7 +72,7 @@ public sealed class KilledIngestTests : IDisposable
     {
         _corpus.Write("azure.md", TempCorpus.Markdown("azure", "2026-02-28", "Azure remains the exclusive cloud for OpenAI core models."));
         Assert.Equal(0, await Ingest().WaitForExitAsync(TimeSpan.FromMinutes(2)));
-        using (var before = new SqliteIndexStore(_corpus.IndexPath).Open())
+        using (var before = await new SqliteIndexStore(_corpus.IndexPath).OpenAsync())
             Assert.Single(before.Documents);
 
         // Enough new text that embedding takes seconds, then SIGKILL while it runs.
@@ -83,13 +83,13 @@ public sealed class KilledIngestTests : IDisposable
         killed.Process.Kill(entireProcessTree: true);
         await killed.Process.WaitForExitAsync();
 
-        using (var after = new SqliteIndexStore(_corpus.IndexPath).Open())
+        using (var after = await new SqliteIndexStore(_corpus.IndexPath).OpenAsync())
         {
             Assert.Equal(["azure"], after.Documents.Select(d => d.Info.Id));
-            Assert.NotEmpty(after.Search(new Assistant.Core.HybridQuery("exclusive cloud", ReadOnlyMemory<float>.Empty)));
+            Assert.NotEmpty(await after.SearchAsync(new Assistant.Core.HybridQuery("exclusive cloud", ReadOnlyMemory<float>.Empty)));
         }
         Assert.Equal(0, await Ingest().WaitForExitAsync(TimeSpan.FromMinutes(5)));
-        using var next = new SqliteIndexStore(_corpus.IndexPath).Open();
+        using var next = await new SqliteIndexStore(_corpus.IndexPath).OpenAsync();
         Assert.Equal(61, next.Documents.Count);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(_corpus.IndexPath)!, "*.building-*"));
     }

@@ -1,0 +1,78 @@
+using System.Numerics.Tensors;
+using Assistant.Core;
+using Qdrant.Client.Grpc;
+
+namespace Assistant.Retrieval.Qdrant;
+
+/// <summary>Reading the Qdrant index: hybrid search in one Query API call (dense and sparse prefetch fused by RRF,
+/// filtered by layer and date), and the chunk texts kept in memory for context and term statistics.</summary>
+/// <remarks>Search goes through the alias, so a query sees one whole version, old or new. The in-memory texts are
+/// the version read at open; a host picks up a re-index when it restarts.</remarks>
+public sealed class QdrantIndex : IPassageIndex
+{
+    private readonly QdrantIndexStore _store;
+    private readonly Dictionary<string, List<Chunk>> _byDocument = new(StringComparer.Ordinal);
+
+    internal QdrantIndex(QdrantIndexStore store, IndexManifest manifest, IReadOnlyList<RetrievedPoint> points)
+    {
+        _store = store;
+        Manifest = manifest;
+        var documents = new Dictionary<string, IndexedDocument>(StringComparer.Ordinal);
+        foreach (var group in points.GroupBy(p => p.Payload["doc_id"].StringValue))
+        {
+            var first = group.First().Payload;
+            documents[group.Key] = new IndexedDocument(QdrantPoints.Document(first), first["content_hash"].StringValue, group.Count());
+            _byDocument[group.Key] = [.. group.Select(p => QdrantPoints.Chunk(p.Payload)).OrderBy(c => c.Ordinal)];
+        }
+        Documents = [.. documents.Values.OrderBy(d => d.Info.Date).ThenBy(d => d.Info.Id, StringComparer.Ordinal)];
+        ChunkCount = points.Count;
+    }
+
+    public IndexManifest? Manifest { get; }
+
+    public IReadOnlyList<IndexedDocument> Documents { get; }
+
+    public int ChunkCount { get; }
+
+    public IReadOnlyList<Chunk> ChunksOf(string docId) => _byDocument.TryGetValue(docId, out var list) ? list : [];
+
+    public async Task<IReadOnlyList<Passage>> SearchAsync(HybridQuery query, CancellationToken ct = default)
+    {
+        if (query.Vector.Length != 0 && query.Vector.Length != Manifest!.Dimensions)
+            throw new ArgumentException($"the query vector has {query.Vector.Length} dimensions; the index expects {Manifest.Dimensions}", nameof(query));
+        var filter = Filter(query);
+        var prefetch = new List<PrefetchQuery>();
+        if (query.Vector.Length != 0)
+            prefetch.Add(new PrefetchQuery { Query = query.Vector.ToArray(), Using = QdrantPoints.Dense, Limit = (ulong)query.Candidates, Filter = filter });
+        var keywords = QdrantPoints.QueryKeywords(query.Text);
+        if (keywords.Indices.Length > 0)
+            prefetch.Add(new PrefetchQuery { Query = keywords, Using = QdrantPoints.Keywords, Limit = (ulong)query.Candidates, Filter = filter });
+        if (prefetch.Count == 0)
+            return [];
+        var points = await _store.Call(() => _store.Client.QueryAsync(_store.Alias, query: Fusion.Rrf, prefetch: prefetch, filter: filter,
+            limit: (ulong)query.Top, payloadSelector: true, vectorsSelector: new WithVectorsSelector { Include = new VectorsSelector { Names = { QdrantPoints.Dense } } },
+            cancellationToken: ct), "search").ConfigureAwait(false);
+        return [.. points.Select(p => new Passage(QdrantPoints.Chunk(p.Payload), QdrantPoints.Document(p.Payload), p.Score, null, null,
+            Similarity(query.Vector, p)))];
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private static Filter? Filter(HybridQuery query)
+    {
+        var filter = new Filter();
+        if (query.Layers is { Count: > 0 } layers)
+            filter.Must.Add(Conditions.Match("layers", layers.ToList()));
+        if (query.AsOf is { } day)
+            filter.Must.Add(Conditions.DatetimeRange("date", lte: day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)));
+        return filter.Must.Count == 0 ? null : filter;
+    }
+
+    // The evidence scorer weighs the cosine of query and passage; Qdrant returns the passage's vector for it.
+    private static double Similarity(ReadOnlyMemory<float> query, ScoredPoint p) =>
+        query.Length != 0 && p.Vectors?.Vectors?.Vectors.TryGetValue(QdrantPoints.Dense, out var v) == true && v.Dense?.Data.Count == query.Length
+            ? TensorPrimitives.CosineSimilarity(query.Span, v.Dense.Data.ToArray())
+            : 0;
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Assistant.Core;
+using Qdrant.Client.Grpc;
+
+namespace Assistant.Retrieval.Qdrant;
+
+/// <summary>How chunks become Qdrant points and back: deterministic ids, the payload, the keyword (sparse) vector.</summary>
+internal static class QdrantPoints
+{
+    public const string Dense = "dense";
+    public const string Keywords = "keywords";
+
+    // BM25 term-frequency saturation; Qdrant's IDF modifier supplies the idf at query time.
+    private const double K1 = 1.2;
+    private const double B = 0.75;
+    private const double AverageLength = 120;
+
+    /// <summary>The same chunk of the same content always gets the same id, so upserts are idempotent.</summary>
+    public static Guid PointId(string docId, int ordinal, string contentHash)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{docId}\n{ordinal}\n{contentHash}"));
+        return new Guid(hash.AsSpan(0, 16));
+    }
+
+    /// <summary>A stem's dimension in the sparse vector (FNV-1a; collisions only merge two rare words).</summary>
+    public static uint TermIndex(string stem)
+    {
+        var h = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(stem))
+            h = (h ^ b) * 16777619u;
+        return h;
+    }
+
+    /// <summary>BM25-style weights of a passage's stems (title and section count as text).</summary>
+    public static (float[] Values, uint[] Indices) PassageKeywords(string text)
+    {
+        var terms = Terms.Content(text).ToList();
+        var norm = K1 * (1 - B + (B * terms.Count / AverageLength));
+        var weights = terms.GroupBy(TermIndex).ToDictionary(g => g.Key, g => (float)(g.Count() * (K1 + 1) / (g.Count() + norm)));
+        return Sparse(weights);
+    }
+
+    /// <summary>A query's stems, each weighted 1 (the idf comes from Qdrant).</summary>
+    public static (float[] Values, uint[] Indices) QueryKeywords(string text) =>
+        Sparse(Terms.Content(text).Select(TermIndex).Distinct().ToDictionary(i => i, _ => 1f));
+
+    private static (float[] Values, uint[] Indices) Sparse(Dictionary<uint, float> weights)
+    {
+        var ordered = weights.OrderBy(kv => kv.Key).ToList();
+        return ([.. ordered.Select(kv => kv.Value)], [.. ordered.Select(kv => kv.Key)]);
+    }
+
+    public static PointStruct ToPoint(SourceDocument doc, Chunk chunk, ReadOnlyMemory<float> vector)
+    {
+        var info = doc.Info;
+        var point = new PointStruct
+        {
+            Id = PointId(info.Id, chunk.Ordinal, doc.ContentHash),
+            Vectors = new Dictionary<string, Vector>
+            {
+                [Dense] = vector.ToArray(),
+                [Keywords] = PassageKeywords($"{info.Title}\n{chunk.Section}\n{chunk.Text}"),
+            },
+        };
+        var p = point.Payload;
+        p["doc_id"] = info.Id;
+        p["title"] = info.Title;
+        p["date"] = info.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00Z";
+        p["date_inferred"] = info.DateInferred;
+        if (info.Publisher is not null)
+            p["publisher"] = info.Publisher;
+        if (info.Url is not null)
+            p["url"] = info.Url;
+        p["confidence"] = info.Confidence.ToString().ToLowerInvariant();
+        p["kind"] = info.Kind;
+        p["doc_layers"] = info.Layers.ToArray();
+        p["path"] = info.Path;
+        p["content_hash"] = doc.ContentHash;
+        p["ordinal"] = chunk.Ordinal;
+        p["section"] = chunk.Section;
+        p["text"] = chunk.Text;
+        p["start"] = chunk.Start;
+        p["end"] = chunk.End;
+        p["layers"] = chunk.Layers.ToArray();
+        p["sentences"] = SqliteIndexStore.SentencesJson(chunk.Sentences);
+        return point;
+    }
+
+    public static DocumentInfo Document(IDictionary<string, Value> p) => new()
+    {
+        Id = p["doc_id"].StringValue,
+        Title = p["title"].StringValue,
+        Date = DateOnly.ParseExact(p["date"].StringValue[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateInferred = p.TryGetValue("date_inferred", out var inferred) && inferred.BoolValue,
+        Publisher = p.TryGetValue("publisher", out var publisher) ? publisher.StringValue : null,
+        Url = p.TryGetValue("url", out var url) ? url.StringValue : null,
+        Confidence = Enum.Parse<Confidence>(p["confidence"].StringValue, ignoreCase: true),
+        Kind = p["kind"].StringValue,
+        Layers = Strings(p, "doc_layers"),
+        Path = p["path"].StringValue,
+    };
+
+    public static Chunk Chunk(IDictionary<string, Value> p) => new(
+        p["doc_id"].StringValue,
+        (int)p["ordinal"].IntegerValue,
+        p["section"].StringValue,
+        p["text"].StringValue,
+        (int)p["start"].IntegerValue,
+        (int)p["end"].IntegerValue,
+        Strings(p, "layers"),
+        SqliteIndexStore.ParseSentences(p["sentences"].StringValue));
+
+    private static string[] Strings(IDictionary<string, Value> p, string key) =>
+        p.TryGetValue(key, out var v) ? [.. v.ListValue.Values.Select(x => x.StringValue)] : [];
+}
