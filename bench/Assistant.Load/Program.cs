@@ -9,7 +9,7 @@ using System.Text.Json.Nodes;
 //   assistant-load ask        [--url http://127.0.0.1:3978] [--users 20] [--seconds 30]
 //   assistant-load directline [--url …] [--conversations 50] [--turns 10]
 //   assistant-load mixed      [--url …] [--users 100] [--seconds 60] [--think-ms 1000]
-//   assistant-load soak       [--url …] [--users 100] [--seconds 600] [--think-ms 1000] --pid HOST_PID
+//   assistant-load soak       [--url …] [--users 100] [--seconds 600] [--think-ms 1000] [--warmup-seconds 180] --pid HOST_PID
 // "mixed" and "soak": half the users ask /api/ask, half chat through Direct Line (a new conversation every 10 turns),
 // each pausing think-ms (±50 %) between requests as people do. "soak" samples the host's RSS and its conversation counts.
 // Only loopback targets are accepted: load is never sent to another machine.
@@ -217,10 +217,12 @@ switch (mode)
             await MixedAsync(IntArg("--users", 100), TimeSpan.FromSeconds(seconds), IntArg("--think-ms", 1000));
             await stop.CancelAsync();
             await sampler;
-            // Growth is measured from the first sample after a minute (caches, JIT and pools warm) to the end.
-            var baseline = samples.FirstOrDefault(s => s.At >= 60).RssKb is var b and > 0 ? b : samples[0].RssKb;
+            // Growth is measured from the end of the warm-up (JIT, pools, and conversation state filled up to the idle
+            // window: set --warmup-seconds to the idle time plus a minute) to the end of the run.
+            var warmup = IntArg("--warmup-seconds", 180);
+            var baseline = samples.FirstOrDefault(s => s.At >= warmup).RssKb is var b and > 0 ? b : samples[0].RssKb;
             var end = samples[^1].RssKb;
-            Console.WriteLine($"RSS: after 1 min {baseline / 1024.0:0.0} MB, max {samples.Max(s => s.RssKb) / 1024.0:0.0} MB, end {end / 1024.0:0.0} MB, growth {(end - baseline) * 100.0 / baseline:0.0} %");
+            Console.WriteLine($"RSS: after {warmup} s warm-up {baseline / 1024.0:0.0} MB, max {samples.Max(s => s.RssKb) / 1024.0:0.0} MB, end {end / 1024.0:0.0} MB, growth {(end - baseline) * 100.0 / baseline:0.0} %");
             break;
         }
     default:

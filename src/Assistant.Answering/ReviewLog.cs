@@ -133,6 +133,11 @@ public sealed class ReviewLog
     {
         var c = new SqliteConnection(_connectionString);
         c.Open();
+        // In WAL mode NORMAL still survives a killed process (the log is in the OS cache); only an OS crash or power
+        // loss can cost the last commits. FULL would fsync on every answer and queue concurrent answers behind the disk.
+        using var pragma = c.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = NORMAL";
+        pragma.ExecuteNonQuery();
         return c;
     }
 }

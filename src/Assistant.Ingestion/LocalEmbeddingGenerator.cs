@@ -30,6 +30,7 @@ public sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
     private readonly ISentenceEncoder _encoder;
     private readonly bool _arctic;
     private readonly EmbeddingGeneratorMetadata _metadata;
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     public LocalEmbeddingGenerator(string model = "arctic-xs")
     {
@@ -42,15 +43,28 @@ public sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
 
     public string ModelId => _metadata.DefaultModelId!;
 
-    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values,
+    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values,
         EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         var inputs = values.ToArray();
         if (_arctic && EmbeddingPurpose.IsQuery(options))
             inputs = inputs.Select(v => ArcticQueryPrefix + v).ToArray();
-        var vectors = inputs.Length == 0 ? [] : _encoder.Encode(inputs, cancellationToken);
-        var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(Normalize(v)) { ModelId = ModelId }));
-        return Task.FromResult(result);
+        float[][] vectors = [];
+        if (inputs.Length > 0)
+        {
+            // One inference at a time: ONNX Runtime already spreads each over every core, and concurrent runs only
+            // oversubscribe them (measured with 100 users: p95 104 ms gated, 167 ms not). Waiters queue without holding a thread.
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                vectors = _encoder.Encode(inputs, cancellationToken);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        return new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(Normalize(v)) { ModelId = ModelId }));
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
@@ -58,7 +72,11 @@ public sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
         : serviceKey is null && serviceType.IsInstanceOfType(this) ? this
         : null;
 
-    public void Dispose() => (_encoder as IDisposable)?.Dispose();
+    public void Dispose()
+    {
+        (_encoder as IDisposable)?.Dispose();
+        _gate.Dispose();
+    }
 
     private static float[] Normalize(float[] v)
     {
