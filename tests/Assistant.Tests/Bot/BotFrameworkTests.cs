@@ -22,22 +22,11 @@ public sealed class BotFrameworkTests : IClassFixture<BotHostFactory>, IAsyncLif
 
     public async Task DisposeAsync() => await _channel.DisposeAsync();
 
-    private JObject TeamsMessage(string text, string conversationType = "personal", string conversationId = "a:1on1", JArray? entities = null) => new()
-    {
-        ["type"] = "message",
-        ["id"] = Guid.NewGuid().ToString("N"),
-        ["channelId"] = "msteams",
-        ["serviceUrl"] = _channel.ServiceUrl,
-        ["text"] = text,
-        ["from"] = new JObject { ["id"] = "29:user", ["name"] = "Sales Person", ["aadObjectId"] = "aad-1" },
-        ["recipient"] = new JObject { ["id"] = "28:bot", ["name"] = "Assistant" },
-        ["conversation"] = new JObject { ["id"] = conversationId, ["conversationType"] = conversationType, ["tenantId"] = "tenant" },
-        ["channelData"] = new JObject { ["tenant"] = new JObject { ["id"] = "tenant" } },
-        ["entities"] = entities ?? [],
-    };
+    private JObject TeamsMessage(string text, string conversationType = "personal", string conversationId = "a:1on1", JArray? entities = null) =>
+        TeamsActivities.Message(_channel.ServiceUrl, text, conversationId, conversationType, entities);
 
     private async Task<HttpResponseMessage> PostAsync(JObject activity) =>
-        await _factory.CreateClient().PostAsync("/api/messages", new StringContent(activity.ToString(), System.Text.Encoding.UTF8, "application/json"));
+        await _factory.CreateClient().PostAsync("/api/messages", TeamsActivities.Body(activity));
 
     [Fact]
     public async Task A_personal_chat_message_gets_a_cited_answer_with_feedback_and_suggestions()
@@ -115,14 +104,7 @@ public sealed class BotFrameworkTests : IClassFixture<BotHostFactory>, IAsyncLif
     {
         await PostAsync(TeamsMessage("What runs on Amazon Bedrock?", conversationId: "a:feedback"));
         await _channel.WaitForAsync(r => (string?)r["conversation"]?["id"] == "a:feedback" && (string?)r["type"] == "message");
-        var invoke = TeamsMessage("", conversationId: "a:feedback");
-        invoke["type"] = "invoke";
-        invoke["name"] = "message/submitAction";
-        invoke["value"] = new JObject
-        {
-            ["actionName"] = "feedback",
-            ["actionValue"] = new JObject { ["reaction"] = "dislike", ["feedback"] = "{\"feedbackText\":\"missing the GA date\"}" },
-        };
+        var invoke = TeamsActivities.Feedback(_channel.ServiceUrl, "a:feedback", "dislike", "missing the GA date");
 
         var response = await PostAsync(invoke);
 

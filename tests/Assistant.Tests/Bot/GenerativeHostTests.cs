@@ -109,20 +109,8 @@ public sealed class GenerativeHostTests(GenerativeBotHostFactory factory) : ICla
     public async Task A_teams_personal_chat_is_livestreamed_and_a_channel_gets_one_message()
     {
         await using var channel = await ChannelStandIn.StartAsync();
-        JObject Message(string conversationId, string type) => new()
-        {
-            ["type"] = "message",
-            ["id"] = Guid.NewGuid().ToString("N"),
-            ["channelId"] = "msteams",
-            ["serviceUrl"] = channel.ServiceUrl,
-            ["text"] = "Can OpenAI models run on AWS?",
-            ["from"] = new JObject { ["id"] = "29:user", ["name"] = "Sales Person", ["aadObjectId"] = "aad-1" },
-            ["recipient"] = new JObject { ["id"] = "28:bot", ["name"] = "Assistant" },
-            ["conversation"] = new JObject { ["id"] = conversationId, ["conversationType"] = type, ["tenantId"] = "tenant" },
-            ["channelData"] = new JObject { ["tenant"] = new JObject { ["id"] = "tenant" } },
-        };
         foreach (var (id, type) in new[] { ("a:stream-1", "personal"), ("19:team;messageid=9", "channel") })
-            await _client.PostAsync("/api/messages", new StringContent(Message(id, type).ToString(), System.Text.Encoding.UTF8, "application/json"));
+            await _client.PostAsync("/api/messages", TeamsActivities.Body(TeamsActivities.Message(channel.ServiceUrl, "Can OpenAI models run on AWS?", id, type)));
 
         var personal = (await channel.WaitForAsync(r => (string?)r["conversation"]?["id"] == "a:stream-1" && (string?)r["type"] == "message"))[0];
         Assert.Contains(personal["entities"]!, e => (string?)e["type"] == "streaminfo" && (string?)e["streamType"] == "final");

@@ -66,20 +66,9 @@ public sealed class RateLimitTests(LimitedBotHostFactory factory) : IClassFixtur
         await factory.ReadyAsync();
         await using var channel = await ChannelStandIn.StartAsync();
         var client = factory.CreateClient();
-        JObject Message() => new()
-        {
-            ["type"] = "message",
-            ["id"] = Guid.NewGuid().ToString("N"),
-            ["channelId"] = "msteams",
-            ["serviceUrl"] = channel.ServiceUrl,
-            ["text"] = "/help",
-            ["from"] = new JObject { ["id"] = "29:u" },
-            ["recipient"] = new JObject { ["id"] = "28:b" },
-            ["conversation"] = new JObject { ["id"] = "a:limited" },
-        };
 
         for (var i = 0; i < 3; i++)
-            await client.PostAsync("/api/messages", new StringContent(Message().ToString(), System.Text.Encoding.UTF8, "application/json"));
+            await client.PostAsync("/api/messages", TeamsActivities.Body(TeamsActivities.Message(channel.ServiceUrl, "/help", "a:limited")));
 
         var replies = await channel.WaitForAsync(r => (string?)r["conversation"]?["id"] == "a:limited", 3);
         Assert.Contains(replies, r => ((string?)r["text"])!.Contains("Please wait", StringComparison.Ordinal));

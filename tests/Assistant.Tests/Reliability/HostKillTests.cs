@@ -63,31 +63,15 @@ public sealed class HostKillTests : IAsyncLifetime
         throw new TimeoutException("the host did not become ready");
     }
 
-    private JObject Teams(string type, string text) => new()
-    {
-        ["type"] = type,
-        ["id"] = Guid.NewGuid().ToString("N"),
-        ["channelId"] = "msteams",
-        ["serviceUrl"] = _channel.ServiceUrl,
-        ["text"] = text,
-        ["from"] = new JObject { ["id"] = "29:user", ["aadObjectId"] = "aad-1" },
-        ["recipient"] = new JObject { ["id"] = "28:bot" },
-        ["conversation"] = new JObject { ["id"] = "a:killed", ["conversationType"] = "personal", ["tenantId"] = "t" },
-        ["channelData"] = new JObject { ["tenant"] = new JObject { ["id"] = "t" } },
-    };
-
     [Fact]
     public async Task Conversation_state_and_feedback_acknowledged_before_a_sigkill_are_there_after_it()
     {
         var (host, client) = await StartHostAsync();
         try
         {
-            var turn = await client.PostAsync("/api/messages", new StringContent(Teams("message", "Can OpenAI models run on AWS?").ToString(), System.Text.Encoding.UTF8, "application/json"));
+            var turn = await client.PostAsync("/api/messages", TeamsActivities.Body(TeamsActivities.Message(_channel.ServiceUrl, "Can OpenAI models run on AWS?", "a:killed")));
             Assert.Equal(HttpStatusCode.OK, turn.StatusCode);
-            var feedback = Teams("invoke", "");
-            feedback["name"] = "message/submitAction";
-            feedback["value"] = new JObject { ["actionName"] = "feedback", ["actionValue"] = new JObject { ["reaction"] = "like", ["feedback"] = "{\"feedbackText\":\"clear\"}" } };
-            var acknowledged = await client.PostAsync("/api/messages", new StringContent(feedback.ToString(), System.Text.Encoding.UTF8, "application/json"));
+            var acknowledged = await client.PostAsync("/api/messages", TeamsActivities.Body(TeamsActivities.Feedback(_channel.ServiceUrl, "a:killed", "like", "clear")));
             Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
         }
         finally

@@ -52,18 +52,7 @@ public sealed class IdleEvictionTests(ShortIdleBotHostFactory factory) : IClassF
         await factory.ReadyAsync();
         await using var channel = await ChannelStandIn.StartAsync();
         var client = factory.CreateClient();
-        var message = new JObject
-        {
-            ["type"] = "message",
-            ["id"] = "m1",
-            ["channelId"] = "msteams",
-            ["serviceUrl"] = channel.ServiceUrl,
-            ["text"] = "/help",
-            ["from"] = new JObject { ["id"] = "29:user" },
-            ["recipient"] = new JObject { ["id"] = "28:bot" },
-            ["conversation"] = new JObject { ["id"] = "a:idle", ["conversationType"] = "personal" },
-        };
-        await client.PostAsync("/api/messages", new StringContent(message.ToString(), System.Text.Encoding.UTF8, "application/json"));
+        await client.PostAsync("/api/messages", TeamsActivities.Body(TeamsActivities.Message(channel.ServiceUrl, "/help", "a:idle")));
         Assert.Equal(1, await StoredAsync());
 
         for (var i = 0; i < 100 && await StoredAsync() > 0; i++)
