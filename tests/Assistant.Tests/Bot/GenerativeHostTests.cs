@@ -8,7 +8,7 @@ using Newtonsoft.Json.Linq;
 namespace Assistant.Tests.Bot;
 
 /// <summary>The host with AzureOpenAI__* pointing at the loopback stand-in.</summary>
-public sealed class GenerativeBotHostFactory : BotHostFactory
+public class GenerativeBotHostFactory : BotHostFactory
 {
     public AzureOpenAIStandIn Model { get; } = AzureOpenAIStandIn.StartAsync().GetAwaiter().GetResult();
 

@@ -11,43 +11,98 @@ public sealed class KestrelBotHostFactory : BotHostFactory
     public Uri BaseAddress => new(ClientOptions.BaseAddress.GetLeftPart(UriPartial.Authority));
 }
 
-[Trait("Category", "Browser")]
-public sealed class WebChatBrowserTests(KestrelBotHostFactory factory) : IClassFixture<KestrelBotHostFactory>
+/// <summary>The generative host on a real loopback port, with a model that writes slowly enough to watch.</summary>
+public sealed class KestrelGenerativeBotHostFactory : GenerativeBotHostFactory
+{
+    public KestrelGenerativeBotHostFactory()
+    {
+        UseKestrel(0);
+        var reply = Model.Reply;
+        Model.Reply = call => reply(call) with { Chunks = 10, ChunkDelayMs = 500 };
+    }
+
+    public Uri BaseAddress => new(ClientOptions.BaseAddress.GetLeftPart(UriPartial.Authority));
+}
+
+/// <summary>Opens the chat page in Debian's Chromium (CI installs it; elsewhere the tests say plainly why they did not run).</summary>
+internal static class ChatPage
 {
     private const string Chromium = "/usr/bin/chromium";
 
-    [SkippableFact]
-    public async Task A_question_typed_in_web_chat_gets_a_cited_answer_and_follow_ups()
-    {
-        // CI installs Chromium (.ci/run); elsewhere the test says plainly why it did not run.
-        var inCi = Environment.GetEnvironmentVariable("CI") == "true";
-        Skip.If(!File.Exists(Chromium) && !inCi, $"{Chromium} is not installed (apt-get install -y chromium)");
-        await factory.ReadyAsync();
+    public static void SkipWithoutBrowser() =>
+        Skip.If(!File.Exists(Chromium) && Environment.GetEnvironmentVariable("CI") != "true", $"{Chromium} is not installed (apt-get install -y chromium)");
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    public static async Task<(IPlaywright Playwright, IBrowser Browser, IPage Page, ILocator SendBox)> OpenAsync(Uri address)
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Chromium,
             Headless = true,
             Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 900 } });
-        await page.GotoAsync(factory.BaseAddress.ToString());
-
+        await page.GotoAsync(address.ToString());
         var box = page.Locator("input[data-id='webchat-sendbox-input'], textarea[data-id='webchat-sendbox-input']").First;
         await box.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
         await page.GetByText("Hi! I answer questions").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        return (playwright, browser, page, box);
+    }
+
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var shots = Path.Combine(AppContext.BaseDirectory, "artifacts");
+        Directory.CreateDirectory(shots);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, name), FullPage = true });
+    }
+}
+
+[Trait("Category", "Browser")]
+public sealed class WebChatBrowserTests(KestrelBotHostFactory factory) : IClassFixture<KestrelBotHostFactory>
+{
+    [SkippableFact]
+    public async Task A_question_typed_in_web_chat_gets_a_cited_answer_and_follow_ups()
+    {
+        ChatPage.SkipWithoutBrowser();
+        await factory.ReadyAsync();
+        var (playwright, browser, page, box) = await ChatPage.OpenAsync(factory.BaseAddress);
+        using var _ = playwright;
+        await using var __ = browser;
         await box.FillAsync("How much did Amazon invest in OpenAI?");
         await box.PressAsync("Enter");
 
         await page.GetByText("$50 billion").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
-        var shots = Path.Combine(AppContext.BaseDirectory, "artifacts");
-        Directory.CreateDirectory(shots);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webchat-answer.png"), FullPage = true });
+        await ChatPage.ScreenshotAsync(page, "webchat-answer.png");
         // The citations render as Web Chat's source list under the answer.
         Assert.Contains("(2026-", await page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
         Assert.True(await page.Locator(".webchat__suggested-action, .webchat__suggested-actions button").CountAsync() > 0, "no follow-up suggestion is shown");
         Assert.DoesNotContain("Send failed", await page.ContentAsync(), StringComparison.Ordinal);
+    }
+}
 
+[Trait("Category", "Browser")]
+public sealed class WebChatLivestreamTests(KestrelGenerativeBotHostFactory factory) : IClassFixture<KestrelGenerativeBotHostFactory>
+{
+    [SkippableFact]
+    public async Task Web_chat_shows_a_generative_answer_sentence_by_sentence_then_the_cited_final_message()
+    {
+        ChatPage.SkipWithoutBrowser();
+        await factory.ReadyAsync();
+        var (playwright, browser, page, box) = await ChatPage.OpenAsync(factory.BaseAddress);
+        using var _ = playwright;
+        await using var __ = browser;
+
+        await box.FillAsync("Can OpenAI models run on AWS?");
+        await box.PressAsync("Enter");
+
+        // The first verified sentence shows while the model is still writing the second.
+        await page.GetByText("Stateful products may run on other clouds.").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        Assert.DoesNotContain("Stateless APIs stay on Azure.", await page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
+        await page.GetByText("Stateless APIs stay on Azure.").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        await page.GetByText("(2026-").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        await ChatPage.ScreenshotAsync(page, "webchat-livestream.png");
+        // The interim activities were replaced by the final message, not left as bubbles of their own.
+        Assert.Equal(1, await page.Locator(".webchat__bubble__content").Filter(new LocatorFilterOptions { HasText = "Stateful products may run on other clouds." }).CountAsync());
+        Assert.DoesNotContain("Send failed", await page.ContentAsync(), StringComparison.Ordinal);
     }
 }

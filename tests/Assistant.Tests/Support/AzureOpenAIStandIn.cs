@@ -17,8 +17,8 @@ public sealed record ModelCall(string Path, string? ApiVersion, string? ApiKey, 
     public bool WantsJson => (string?)Body["response_format"]?["type"] == "json_object";
 }
 
-/// <summary>What the stand-in answers: a status, a content (split into SSE chunks when streamed) and an optional delay.</summary>
-public sealed record ModelReply(string Content, int Status = 200, TimeSpan Delay = default, int Chunks = 6);
+/// <summary>What the stand-in answers: a status, a content (split into SSE chunks when streamed, <paramref name="ChunkDelayMs"/> apart) and an optional delay.</summary>
+public sealed record ModelReply(string Content, int Status = 200, TimeSpan Delay = default, int Chunks = 6, int ChunkDelayMs = 10);
 
 /// <summary>A loopback stand-in of the Azure OpenAI REST API (chat completions as JSON and SSE, embeddings), really called by the SDK.</summary>
 public sealed class AzureOpenAIStandIn : IAsyncDisposable
@@ -94,7 +94,7 @@ public sealed class AzureOpenAIStandIn : IAsyncDisposable
             };
             await context.Response.WriteAsync($"data: {chunk.ToString(Newtonsoft.Json.Formatting.None)}\n\n");
             await context.Response.Body.FlushAsync();
-            await Task.Delay(10);
+            await Task.Delay(reply.ChunkDelayMs);
         }
         await context.Response.WriteAsync("data: [DONE]\n\n");
     }
