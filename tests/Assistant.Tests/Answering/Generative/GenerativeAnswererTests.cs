@@ -105,6 +105,22 @@ public sealed partial class GenerativeAnswererTests(RuntimeFixture fixture) : IA
     }
 
     [Fact]
+    public async Task After_repeated_failures_the_circuit_opens_and_answers_stop_waiting_for_the_model()
+    {
+        _model.Reply = _ => new ModelReply("", Status: 503);
+        var answerer = await CreateAsync();
+        for (var i = 0; i < 6; i++)
+            await answerer.AnswerAsync(new AskRequest(Question));
+        var before = _model.Calls.Count;
+
+        var (answer, _) = await answerer.AnswerAsync(new AskRequest(Question));
+
+        Assert.Equal(before, _model.Calls.Count);
+        Assert.Equal("extractive", answer.Mode);
+        Assert.Contains("paused after repeated failures", answer.Notice, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_model_that_does_not_answer_in_time_gives_the_extractive_answer()
     {
         _model.Reply = _ => new ModelReply("{}", Delay: TimeSpan.FromSeconds(10));
