@@ -175,4 +175,18 @@ public sealed class QdrantWireTests : IAsyncLifetime
         Assert.Contains(answer.Citations, c => c.DocId == "pentagon");
         Assert.NotEmpty(_qdrant.Requests<QueryPoints>());
     }
+
+    [Fact]
+    public async Task A_qdrant_index_built_by_another_embedding_model_is_refused_with_the_command_to_rebuild()
+    {
+        await Pipeline(_store).RunAsync(); // hashing-test, 64 dimensions
+        var settings = new AssistantSettings { Corpus = _corpus.Dir, Index = _corpus.IndexPath };
+
+        var e = await Assert.ThrowsAsync<IndexUnavailableException>(() => Assistant.Answering.AssistantRuntime.StartAsync(settings,
+            index: new IndexSettings { Provider = "qdrant" }, qdrant: new QdrantSettings { Endpoint = _qdrant.Endpoint, Collection = "wire" }));
+
+        Assert.Contains("Qdrant collection alias 'wire'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'hashing-test'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("assistant ingest", e.Message, StringComparison.Ordinal);
+    }
 }
