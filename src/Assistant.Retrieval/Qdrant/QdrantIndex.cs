@@ -72,7 +72,7 @@ public sealed class QdrantIndex : IPassageIndex
 
     // The evidence scorer weighs the cosine of query and passage; Qdrant returns the passage's vector for it.
     private static double Similarity(ReadOnlyMemory<float> query, ScoredPoint p) =>
-        query.Length != 0 && p.Vectors?.Vectors?.Vectors.TryGetValue(QdrantPoints.Dense, out var v) == true && v.Dense?.Data.Count == query.Length
-            ? TensorPrimitives.CosineSimilarity(query.Span, v.Dense.Data.ToArray())
+        query.Length != 0 && p.Vectors?.Vectors?.Vectors.TryGetValue(QdrantPoints.Dense, out var v) == true && QdrantPoints.DenseOf(v) is { } dense && dense.Count == query.Length
+            ? TensorPrimitives.CosineSimilarity(query.Span, dense.ToArray())
             : 0;
 }

@@ -176,11 +176,7 @@ internal sealed class QdrantIndexBuilder(QdrantIndexStore store, string collecti
             {
                 var copy = new PointStruct { Id = p.Id, Vectors = new Vectors { Vectors_ = new NamedVectors() } };
                 foreach (var (name, v) in p.Vectors.Vectors.Vectors)
-                {
-                    copy.Vectors.Vectors_.Vectors[name] = v.Sparse is { } s && s.Indices.Count > 0
-                        ? new Vector { Sparse = new SparseVector { Values = { s.Values }, Indices = { s.Indices } } }
-                        : new Vector { Dense = new DenseVector { Data = { v.Dense?.Data ?? [] } } };
-                }
+                    copy.Vectors.Vectors_.Vectors[name] = QdrantPoints.Copy(v);
                 copy.Payload.Add(p.Payload);
                 return copy;
             }).ToList();

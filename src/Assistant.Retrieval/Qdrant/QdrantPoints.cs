@@ -52,6 +52,21 @@ internal static class QdrantPoints
         return ([.. ordered.Select(kv => kv.Value)], [.. ordered.Select(kv => kv.Key)]);
     }
 
+    /// <summary>A returned vector as input for an upsert, dense or sparse, whichever form the server filled.</summary>
+    public static Vector Copy(VectorOutput v)
+    {
+        if (v.Sparse is { Indices.Count: > 0 } s)
+            return new Vector { Sparse = new SparseVector { Values = { s.Values }, Indices = { s.Indices } } };
+#pragma warning disable CS0612 // Servers before Qdrant 1.12 send only the deprecated flat fields.
+        if (v.Indices is { Data.Count: > 0 } indices)
+            return new Vector { Sparse = new SparseVector { Values = { v.Data }, Indices = { indices.Data } } };
+        return new Vector { Dense = new DenseVector { Data = { v.Dense?.Data ?? v.Data } } };
+    }
+
+    /// <summary>A returned dense vector, whichever form the server filled.</summary>
+    public static IReadOnlyList<float> DenseOf(VectorOutput v) => v.Dense?.Data ?? v.Data;
+#pragma warning restore CS0612
+
     public static PointStruct ToPoint(SourceDocument doc, Chunk chunk, ReadOnlyMemory<float> vector)
     {
         var info = doc.Info;
