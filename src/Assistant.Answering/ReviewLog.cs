@@ -17,8 +17,7 @@ public sealed class ReviewLog
     public ReviewLog(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
+        _connectionString = DurableSqlite.ConnectionString(Path);
         using var c = Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = """
@@ -129,15 +128,5 @@ public sealed class ReviewLog
 
     private static string Csv(string s) => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private SqliteConnection Open()
-    {
-        var c = new SqliteConnection(_connectionString);
-        c.Open();
-        // In WAL mode NORMAL still survives a killed process (the log is in the OS cache); only an OS crash or power
-        // loss can cost the last commits. FULL would fsync on every answer and queue concurrent answers behind the disk.
-        using var pragma = c.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = NORMAL";
-        pragma.ExecuteNonQuery();
-        return c;
-    }
+    private SqliteConnection Open() => DurableSqlite.Open(_connectionString);
 }

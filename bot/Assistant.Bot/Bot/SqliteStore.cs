@@ -1,4 +1,5 @@
 using System.Globalization;
+using Assistant.Answering;
 using Microsoft.Bot.Builder;
 using Microsoft.Data.Sqlite;
 using Newtonsoft.Json;
@@ -15,8 +16,7 @@ public sealed class SqliteStore : IStorage
 
     public SqliteStore(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
+        _connectionString = DurableSqlite.ConnectionString(path);
         using var c = Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = """
@@ -100,15 +100,5 @@ public sealed class SqliteStore : IStorage
         return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 
-    private SqliteConnection Open()
-    {
-        var c = new SqliteConnection(_connectionString);
-        c.Open();
-        // In WAL mode NORMAL still survives a killed process (the log is in the OS cache); only an OS crash or power
-        // loss can cost the last commits. FULL would fsync on every answer and queue concurrent answers behind the disk.
-        using var pragma = c.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = NORMAL";
-        pragma.ExecuteNonQuery();
-        return c;
-    }
+    private SqliteConnection Open() => DurableSqlite.Open(_connectionString);
 }

@@ -96,7 +96,11 @@ public sealed partial class AnswerVerifier(IReadOnlyList<Passage> sources, bool 
         var best = p.Chunk.Sentences
             .Select(s => (Span: s, Text: p.Chunk.SentenceText(s)))
             .Where(s => s.Text.Trim().Length > 0)
-            .MaxBy(s => Terms.Content(s.Text).Distinct().Count(claimTerms.Contains) / Math.Sqrt(1 + Terms.Content(s.Text).Count()));
+            .MaxBy(s =>
+            {
+                var terms = Terms.Content(s.Text).ToList();
+                return terms.Distinct().Count(claimTerms.Contains) / Math.Sqrt(1 + terms.Count);
+            });
         var quote = (best.Text ?? p.Chunk.Text).Trim();
         var layer = best.Span?.Layers.FirstOrDefault() ?? p.Chunk.Layers.FirstOrDefault();
         return Citation.Of(n, p, quote, layer);

@@ -1,0 +1,26 @@
+using Microsoft.Data.Sqlite;
+
+namespace Assistant.Answering;
+
+/// <summary>Connections to the host's durable SQLite file (bot.db), shared by the bot state and the review log.</summary>
+public static class DurableSqlite
+{
+    /// <summary>Creates the file's folder and returns the connection string for it.</summary>
+    public static string ConnectionString(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
+    }
+
+    public static SqliteConnection Open(string connectionString)
+    {
+        var c = new SqliteConnection(connectionString);
+        c.Open();
+        // In WAL mode NORMAL still survives a killed process (the log is in the OS cache); only an OS crash or power
+        // loss can cost the last commits. FULL would fsync on every answer and queue concurrent answers behind the disk.
+        using var pragma = c.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = NORMAL";
+        pragma.ExecuteNonQuery();
+        return c;
+    }
+}
