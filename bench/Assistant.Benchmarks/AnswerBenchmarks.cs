@@ -8,7 +8,7 @@ namespace Assistant.Benchmarks;
 [MemoryDiagnoser]
 public class AnswerBenchmarks
 {
-    private AssistantRuntime _runtime = null!;
+    private BenchAssistant _runtime = null!;
     private AnalyzedQuestion _question = null!;
     private IReadOnlyList<Passage> _passages = null!;
     private string _index = null!;
@@ -21,20 +21,20 @@ public class AnswerBenchmarks
     {
         _index = Repo.TempIndex("answer");
         _runtime = await Repo.StartAsync(_index);
-        _question = _runtime.Knowledge.Analyzer.Analyze(Question);
-        _passages = await _runtime.Extractive.RetrieveAsync(Question, null);
+        _question = _runtime.View.Knowledge.Analyzer.Analyze(Question);
+        _passages = (await _runtime.RetrieveAsync(Question)).Passages;
     }
 
     [Benchmark(Description = "ask end to end (embed + retrieve + compose)")]
     public async Task<Answer> Ask() => (await _runtime.Answerer.AnswerAsync(new AskRequest(Question))).Answer;
 
-    [Benchmark(Description = "retrieval only (embed + hybrid search)")]
-    public Task<IReadOnlyList<Passage>> Retrieve() => _runtime.Extractive.RetrieveAsync(Question, null);
+    [Benchmark(Description = "retrieval only (embed + hybrid search + evidence)")]
+    public Task<Retrieved> Retrieve() => _runtime.RetrieveAsync(Question);
 
     [Benchmark(Description = "composer only (evidence, verdict, text)")]
     public AnswerComposer.Composition Compose()
     {
-        var k = _runtime.Knowledge;
+        var k = _runtime.View.Knowledge;
         var evidence = k.Selector.Score(_question, _passages);
         var (verdict, layers) = VerdictRules.Decide(_question, evidence, k.Stances.Features(_question));
         return k.Composer.Compose(_question, evidence, verdict, layers, null);

@@ -9,7 +9,7 @@ namespace Assistant.Benchmarks;
 [MemoryDiagnoser]
 public class GenerativeBenchmarks
 {
-    private AssistantRuntime _runtime = null!;
+    private BenchAssistant _runtime = null!;
     private IReadOnlyList<Passage> _sources = null!;
     private ModelAnswer _reply = null!;
     private string _replyJson = null!;
@@ -22,8 +22,8 @@ public class GenerativeBenchmarks
     {
         _index = Repo.TempIndex("generative");
         _runtime = await Repo.StartAsync(_index);
-        _sources = (await _runtime.Extractive.RetrieveAsync("Can OpenAI models run on AWS?", null)).Take(8).ToList();
-        _baseline = (await _runtime.Extractive.AnswerAsync(new AskRequest("Can OpenAI models run on AWS?"))).Answer;
+        _sources = (await _runtime.RetrieveAsync("Can OpenAI models run on AWS?")).Passages.Take(8).ToList();
+        _baseline = (await _runtime.Answerer.AnswerAsync(new AskRequest("Can OpenAI models run on AWS?"))).Answer;
         _layers = _runtime.Taxonomy.Layers.Select(l => l.Id).ToHashSet();
         // A realistic reply: five sentences, each paraphrasing a source sentence, citing one or two sources.
         var sentences = _sources.Take(5).Select((p, i) => new ModelSentence

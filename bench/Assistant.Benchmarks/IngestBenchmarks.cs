@@ -2,6 +2,7 @@ using Assistant.Answering;
 using Assistant.Core;
 using Assistant.Ingestion;
 using Assistant.Retrieval;
+using Assistant.Retrieval.Sqlite;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Microsoft.Extensions.AI;
@@ -37,8 +38,8 @@ public class IngestBenchmarks
     [Benchmark(Description = "ingest (read, chunk, tag, embed, write, swap)")]
     public Task<IngestReport> Ingest()
     {
-        var settings = new AssistantSettings { Corpus = _corpus, Index = _index }.Validate();
-        return AssistantRuntime.CreatePipeline(settings, _embedder, new SqliteIndexStore(_index)).RunAsync();
+        var chunker = new Chunker(new LayerTagger(DomainKnowledge.LoadTaxonomy(_corpus)));
+        return new IngestionPipeline(new CorpusReader(_corpus), chunker, _embedder, new SqliteIndexStore(_index)).RunAsync();
     }
 
     [GlobalCleanup]

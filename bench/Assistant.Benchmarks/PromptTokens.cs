@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Assistant.Answering;
 using Assistant.Answering.Generative;
+using Assistant.Cli.Evaluation;
 using Assistant.Core;
 using Microsoft.ML.Tokenizers;
 using Microsoft.SemanticKernel;
@@ -26,7 +27,8 @@ public static class PromptTokens
         foreach (var item in EvalItem.Load(evalSet))
         {
             var request = new AskRequest(item.Question) { AsOf = item.AsOf, IsTalkingPoint = item.IsTalkingPoint };
-            var (answer, _, passages) = await runtime.Extractive.AnswerWithSourcesAsync(request, default);
+            var (answer, _) = await runtime.Answerer.AnswerAsync(request);
+            var passages = (await runtime.RetrieveAsync(item.Question, item.AsOf, item.IsTalkingPoint)).Passages;
             if (answer.Abstained)
                 continue;
             var function = item.IsTalkingPoint ? "CheckTalkingPoint" : "Answer";

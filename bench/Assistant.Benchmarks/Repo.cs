@@ -1,5 +1,8 @@
 using Assistant.Answering;
 using Assistant.Core;
+using Assistant.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Assistant.Benchmarks;
 
@@ -10,8 +13,16 @@ public static class Repo
 
     public static string Corpus => Path.Combine(Root, "corpus");
 
-    public static async Task<AssistantRuntime> StartAsync(string indexPath) =>
-        await AssistantRuntime.StartAsync(new AssistantSettings { Corpus = Corpus, Index = indexPath });
+    /// <summary>The assistant composed as the hosts compose it, over the shipped corpus, its index opened (built when missing).</summary>
+    public static async Task<BenchAssistant> StartAsync(string indexPath)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Assistant:Corpus"] = Corpus, ["Assistant:Index"] = indexPath })
+            .Build();
+        var services = new ServiceCollection().AddLogging().AddAssistant(configuration).BuildServiceProvider();
+        await services.GetRequiredService<IndexLifecycle>().StartAsync();
+        return new BenchAssistant(services);
+    }
 
     public static string TempIndex(string name) => Path.Combine(Path.GetTempPath(), $"assistant-bench-{name}-{Environment.ProcessId}.db");
 
@@ -29,4 +40,23 @@ public static class Repo
         }
         throw new InvalidOperationException("Run the benchmarks from inside the repository.");
     }
+}
+
+/// <summary>A composed assistant for the benchmarks.</summary>
+public sealed class BenchAssistant(ServiceProvider services) : IDisposable
+{
+    public IServiceProvider Services => services;
+
+    public IAnswerer Answerer => services.GetRequiredService<IAnswerer>();
+
+    public IRetriever Retriever => services.GetRequiredService<IRetriever>();
+
+    public IndexView View => services.GetRequiredService<ServedIndex>().Current;
+
+    public LayerTaxonomy Taxonomy => services.GetRequiredService<LayerTaxonomy>();
+
+    public Task<Retrieved> RetrieveAsync(string question, DateOnly? asOf = null, bool isTalkingPoint = false) =>
+        Retriever.RetrieveAsync(ResolvedQuestion.Standalone(question), isTalkingPoint, asOf);
+
+    public void Dispose() => services.Dispose();
 }

@@ -1,5 +1,6 @@
 using Assistant.Core;
 using Assistant.Retrieval;
+using Assistant.Retrieval.Sqlite;
 using BenchmarkDotNet.Attributes;
 
 namespace Assistant.Benchmarks;
@@ -46,9 +47,9 @@ public class RetrievalBenchmarks
     [Benchmark(Description = "hybrid search, top 12")]
     public Task<IReadOnlyList<Passage>> Search() => _index.SearchAsync(_query);
 
-    [Benchmark(Description = "hybrid search, top 12, as_of + layer filter")]
+    [Benchmark(Description = "hybrid search, top 12, as_of filter")]
     public Task<IReadOnlyList<Passage>> SearchFiltered() =>
-        _index.SearchAsync(_query with { AsOf = new DateOnly(2026, 3, 1), Layers = ["infrastructure", "orchestration"] });
+        _index.SearchAsync(_query with { AsOf = new DateOnly(2026, 3, 1) });
 
     [GlobalCleanup]
     public void Cleanup()

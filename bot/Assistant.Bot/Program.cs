@@ -3,34 +3,23 @@ using Assistant.Bot.Bot;
 using Assistant.Bot.DirectLine;
 using Assistant.Bot.Hosting;
 using Assistant.Bot.Security;
-using Assistant.Core;
+using Assistant.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
 // Configuration: appsettings.json, environment variables (Section__Key), command line. Default URL for local use.
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
     builder.WebHost.UseUrls("http://localhost:3978");
-var settings = builder.Configuration.GetSection(AssistantSettings.Section).Get<AssistantSettings>() ?? new AssistantSettings();
-settings.Validate();
-var openAI = (builder.Configuration.GetSection(AzureOpenAISettings.Section).Get<AzureOpenAISettings>() ?? new AzureOpenAISettings()).Validate();
-var index = (builder.Configuration.GetSection(IndexSettings.Section).Get<IndexSettings>() ?? new IndexSettings()).Validate();
-var qdrant = builder.Configuration.GetSection(QdrantSettings.Section).Get<QdrantSettings>() ?? new QdrantSettings();
-if (index.Provider == IndexSettings.Qdrant)
-    qdrant.Validate();
-var dataDir = Path.GetDirectoryName(settings.Index!)!;
 
 // Logs carry the trace and span ids and the request's correlation id (Logging__Console__FormatterName=json for JSON lines).
 builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
-// Services.
-builder.Services.AddSingleton(settings);
-builder.Services.AddSingleton(openAI);
-builder.Services.AddSingleton(index);
-builder.Services.AddSingleton(qdrant);
-builder.Services.AddSingleton<AssistantHost>();
-builder.Services.AddHostedService(sp => sp.GetRequiredService<AssistantHost>());
-builder.Services.AddBotFramework(builder.Configuration, dataDir);
-builder.Services.AddDirectLine(builder.Configuration, dataDir);
+// Services: the assistant (the same composition as the CLI, settings validated at start-up), then the surfaces.
+builder.Services.AddAssistant(builder.Configuration);
+builder.Services.AddReviewLog();
+builder.Services.AddHostedService<IndexStartup>();
+builder.Services.AddBotFramework(builder.Configuration);
+builder.Services.AddDirectLine(builder.Configuration);
 builder.Services.AddWebSecurity(builder.Configuration);
 builder.Services.AddRateLimits(builder.Configuration);
 builder.Services.AddOpenApi();

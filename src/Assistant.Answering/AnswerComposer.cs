@@ -93,7 +93,7 @@ public sealed class AnswerComposer(LayerTaxonomy taxonomy, EvidenceSelector sele
         }
 
         var dates = citations.Select(c => c.Date).Order(StringComparer.Ordinal).ToList();
-        sb.Append("As of ").Append(asOf?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? dates.LastOrDefault() ?? "today");
+        sb.Append("As of ").Append((asOf is { } day ? Dates.Iso(day) : null) ?? dates.LastOrDefault() ?? "today");
         if (dates.Count > 0)
             sb.Append(dates[0] == dates[^1] ? $" (source dated {dates[0]})" : $" (sources dated {dates[0]} to {dates[^1]})");
         sb.Append('.');

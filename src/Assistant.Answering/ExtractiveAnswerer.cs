@@ -1,47 +1,34 @@
 using System.Diagnostics;
-using System.Globalization;
 using Assistant.Core;
-using Assistant.Retrieval;
-using Microsoft.Extensions.AI;
 
 namespace Assistant.Answering;
 
 /// <summary>What the user wants answered, with the conversation so far and the day to answer for.</summary>
 public sealed record AskRequest(string Question)
 {
-    public IReadOnlyList<Turn> History { get; init; } = [];
+    public IReadOnlyList<ConversationTurn> History { get; init; } = [];
     public DateOnly? AsOf { get; init; }
     public bool IsTalkingPoint { get; init; }
     public string? Id { get; init; }
 }
 
-/// <summary>A step of a streamed answer: the text so far while it is written, then the verified answer.</summary>
-public sealed record AnswerUpdate(string? TextSoFar, Answer? Final = null);
+/// <summary>A step of a streamed answer: the text so far while it is written, then the verified answer and its turn.</summary>
+public sealed record AnswerUpdate(string? TextSoFar, Answer? Final = null, ConversationTurn? Turn = null);
 
 /// <summary>Answers questions and checks talking points; the extractive and generative answerers implement it.</summary>
 public interface IAnswerer
 {
-    Task<(Answer Answer, Turn Turn)> AnswerAsync(AskRequest request, CancellationToken ct = default);
+    /// <summary>"extractive", or "generative (Azure OpenAI deployment D)".</summary>
+    string Mode { get; }
+
+    /// <summary>Whether <see cref="StreamAsync"/> shows text while the answer is written (else it yields the final answer only).</summary>
+    bool Streams { get; }
+
+    /// <summary>The answer and the turn the conversation remembers for it.</summary>
+    Task<(Answer Answer, ConversationTurn Turn)> AnswerAsync(AskRequest request, CancellationToken ct = default);
 
     /// <summary>Progressive text while the answer is written (generative mode), always ending with the final answer.</summary>
     IAsyncEnumerable<AnswerUpdate> StreamAsync(AskRequest request, CancellationToken ct = default);
-}
-
-/// <summary>Conversation helpers every answerer shares.</summary>
-public static class AnswererExtensions
-{
-    /// <summary>Answers the earlier questions of a conversation in order, then the last one.</summary>
-    public static async Task<Answer> AnswerInConversationAsync(this IAnswerer answerer, IReadOnlyList<string> history, AskRequest last, CancellationToken ct = default)
-    {
-        var turns = new List<Turn>();
-        foreach (var h in history)
-        {
-            var (_, turn) = await answerer.AnswerAsync(new AskRequest(h) { History = turns.ToList(), AsOf = last.AsOf }, ct).ConfigureAwait(false);
-            turns.Add(turn);
-        }
-        var (answer, _) = await answerer.AnswerAsync(last with { History = turns }, ct).ConfigureAwait(false);
-        return answer;
-    }
 }
 
 /// <summary>Everything the extractive answerer reads: taxonomy, lexicon and term statistics of the current index.</summary>
@@ -70,148 +57,57 @@ public sealed class AnswerKnowledge
 }
 
 /// <summary>The grounded answerer that needs no language model: retrieval, evidence sentences, rule-based verdicts.</summary>
-public sealed class ExtractiveAnswerer(
-    IPassageIndex index,
-    IEmbeddingGenerator<string, Embedding<float>> embedder,
-    AnswerKnowledge knowledge,
-    EmbeddingGenerationOptions? queryOptions = null) : IAnswerer
+public sealed class ExtractiveAnswerer(IRetriever retriever, IFollowUpResolver followUps) : IAnswerer
 {
-    /// <summary>Below this share of the question's idf mass in the best sentence, the sources do not cover it (calibrated on the dev set; see README).</summary>
-    public const double MinCoverage = 0.45;
+    public string Mode => "extractive";
 
-    public const int PassagesPerQuestion = 12;
+    public bool Streams => false;
 
-    private readonly FollowUpResolver _followUps = new();
-
-    public async Task<(Answer Answer, Turn Turn)> AnswerAsync(AskRequest request, CancellationToken ct = default)
+    public async Task<(Answer Answer, ConversationTurn Turn)> AnswerAsync(AskRequest request, CancellationToken ct = default)
     {
         using var activity = AssistantTelemetry.Source.StartActivity("assistant.answer");
-        var (answer, turn, _) = await AnswerWithSourcesAsync(request, ct).ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
+        var resolved = await followUps.ResolveAsync(request.Question, request.History, ct).ConfigureAwait(false);
+        var retrieved = await retriever.RetrieveAsync(resolved, request.IsTalkingPoint, request.AsOf, ct).ConfigureAwait(false);
+        var answer = Compose(request, retrieved) with { LatencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1) };
         AssistantTelemetry.RecordAnswer(answer, answer.LatencyMs);
-        return (answer, turn);
+        return (answer, ConversationTurn.Of(request, resolved, answer));
     }
 
     public async IAsyncEnumerable<AnswerUpdate> StreamAsync(AskRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
-        var (answer, _) = await AnswerAsync(request, ct).ConfigureAwait(false);
-        yield return new AnswerUpdate(null, answer);
+        var (answer, turn) = await AnswerAsync(request, ct).ConfigureAwait(false);
+        yield return new AnswerUpdate(null, answer, turn);
     }
 
-    /// <summary>The turn a conversation remembers for an answer written elsewhere (the generative answerer).</summary>
-    internal Turn TurnFor(AskRequest request, Answer answer) =>
-        new(request.Question, _followUps.Resolve(knowledge.Analyzer.Analyze(request.Question, request.IsTalkingPoint), request.History), answer);
-
-    /// <summary>The answer together with the passages retrieval found (the generative answerer's sources).</summary>
-    internal async Task<(Answer Answer, Turn Turn, IReadOnlyList<Passage> Passages)> AnswerWithSourcesAsync(AskRequest request, CancellationToken ct)
+    /// <summary>The extractive answer to what retrieval found: the verdict, one paragraph per layer, every sentence quoted.</summary>
+    public Answer Compose(AskRequest request, Retrieved r)
     {
-        var clock = Stopwatch.StartNew();
-        var q = knowledge.Analyzer.Analyze(request.Question, request.IsTalkingPoint);
-        q = _followUps.Resolve(q, request.History);
-        var passages = await RetrieveAsync(q, request.AsOf, ct).ConfigureAwait(false);
-        var claim = knowledge.Stances.Features(q);
-        var evidence = knowledge.Selector.Score(q, claim, passages);
-        var gap = CoverageGap(q, evidence, passages);
-        Answer answer;
-        if (gap is not null)
+        var knowledge = r.View.Knowledge;
+        if (r.Gap is not null)
+            return Abstain(knowledge, request, r.Gap);
+        var (q, evidence) = (r.Question, r.Evidence);
+        var top = evidence.Where(e => e.Score >= 0.45 * evidence[0].Score).Take(14).ToList();
+        var (verdict, layerVerdicts) = VerdictRules.Decide(q, top, r.Claim);
+        if (q.Form == QuestionForm.Claim && verdict == Verdicts.NotCovered)
+            return Abstain(knowledge, request, "the sources do not confirm or contradict this statement");
+        var c = knowledge.Composer.Compose(q, evidence, verdict, layerVerdicts, request.AsOf);
+        return new Answer
         {
-            answer = Abstain(request, gap);
-        }
-        else
-        {
-            var top = evidence.Where(e => e.Score >= 0.45 * evidence[0].Score).Take(14).ToList();
-            var (verdict, layerVerdicts) = VerdictRules.Decide(q, top, claim);
-            if (q.Form == QuestionForm.Claim && verdict == Verdicts.NotCovered)
-            {
-                answer = Abstain(request, "the sources do not confirm or contradict this statement");
-            }
-            else
-            {
-                var c = knowledge.Composer.Compose(q, evidence, verdict, layerVerdicts, request.AsOf);
-                answer = new Answer
-                {
-                    Id = request.Id,
-                    Question = request.Question,
-                    Text = c.Text,
-                    Verdict = verdict,
-                    Layers = c.Layers,
-                    Citations = c.Citations,
-                    FollowUps = FollowUps(c.Layers, passages, request.History, request.Question),
-                    AsOf = request.AsOf?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    Findings = q.Form == QuestionForm.Open ? null : Findings(layerVerdicts, c),
-                    Rephrasing = c.Rephrasing,
-                };
-            }
-        }
-        answer = answer with { LatencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1) };
-        return (answer, new Turn(request.Question, q, answer), passages);
+            Id = request.Id,
+            Question = request.Question,
+            Text = c.Text,
+            Verdict = verdict,
+            Layers = c.Layers,
+            Citations = c.Citations,
+            FollowUps = FollowUps(knowledge, c.Layers, r.Passages, request.History, request.Question),
+            AsOf = request.AsOf is { } d ? Dates.Iso(d) : null,
+            Findings = q.Form == QuestionForm.Open ? null : Findings(layerVerdicts, c),
+            Rephrasing = c.Rephrasing,
+        };
     }
 
-    /// <summary>Rebuilds a conversation's turns from what was stored (questions and answered layers), without answering again.</summary>
-    public IReadOnlyList<Turn> Replay(IEnumerable<(string Question, bool IsTalkingPoint, IReadOnlyList<string> Layers)> stored)
-    {
-        var turns = new List<Turn>();
-        foreach (var (question, isTalkingPoint, layers) in stored)
-        {
-            var q = _followUps.Resolve(knowledge.Analyzer.Analyze(question, isTalkingPoint), turns);
-            turns.Add(new Turn(question, q, new Answer { Question = question, Text = "", Verdict = Verdicts.Info, Layers = layers }));
-        }
-        return turns;
-    }
-
-    /// <summary>The scored evidence behind an answer, best first: for `ask --explain` and for tuning the cue lexicons.</summary>
-    public async Task<(AnalyzedQuestion Question, IReadOnlyList<Evidence> Evidence)> ExplainAsync(AskRequest request, CancellationToken ct = default)
-    {
-        var q = _followUps.Resolve(knowledge.Analyzer.Analyze(request.Question, request.IsTalkingPoint), request.History);
-        var passages = await RetrieveAsync(q, request.AsOf, ct).ConfigureAwait(false);
-        return (q, knowledge.Selector.Score(q, passages));
-    }
-
-    /// <summary>The passages retrieval returns for a question (no conversation), for measuring retrieval on its own.</summary>
-    public async Task<IReadOnlyList<Passage>> RetrieveAsync(string question, DateOnly? asOf, CancellationToken ct = default) =>
-        await RetrieveAsync(knowledge.Analyzer.Analyze(question), asOf, ct).ConfigureAwait(false);
-
-    internal async Task<IReadOnlyList<Passage>> RetrieveAsync(AnalyzedQuestion q, DateOnly? asOf, CancellationToken ct)
-    {
-        using var activity = AssistantTelemetry.Source.StartActivity("assistant.retrieve");
-        var clock = Stopwatch.StartNew();
-        var passages = await SearchAsync(q, asOf, ct).ConfigureAwait(false);
-        AssistantTelemetry.RecordRetrieval(clock.Elapsed.TotalMilliseconds);
-        activity?.SetTag("assistant.passages", passages.Count);
-        return passages;
-    }
-
-    private async Task<IReadOnlyList<Passage>> SearchAsync(AnalyzedQuestion q, DateOnly? asOf, CancellationToken ct)
-    {
-        var embeddings = await embedder.GenerateAsync([q.RetrievalText], queryOptions, ct).ConfigureAwait(false);
-        // Synonyms widen the keyword side ("Pentagon" also finds "Department of Defense").
-        var keywords = string.Join(' ', q.AllTerms.SelectMany(t => knowledge.Lexicon.SynonymsOf(t.Stem)).Distinct().Prepend(q.RetrievalText));
-        return await index.SearchAsync(new HybridQuery(keywords, embeddings[0].Vector, PassagesPerQuestion) { AsOf = asOf }, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>Why the sources do not cover the question, or null when they do.</summary>
-    private string? CoverageGap(AnalyzedQuestion q, IReadOnlyList<Evidence> evidence, IReadOnlyList<Passage> passages)
-    {
-        var own = q.Terms.Where(t => !knowledge.Lexicon.MetaTerms.Contains(t.Stem)).ToList();
-        if (own.Count == 0 && q.ContextTerms.Count == 0)
-            return "the question names no topic the sources discuss";
-        var unknown = own.Where(t => t.IsEntity && !knowledge.Matcher.KnownInCorpus(t)).Select(t => t.Surface).ToList();
-        if (unknown.Count > 0)
-            return $"no source mentions {string.Join(", ", unknown.Distinct())}";
-        var entities = own.Where(t => t.IsEntity).ToList();
-        if (entities.Count >= 2 && !passages.Select(p => p.Document.Id).Distinct().Any(doc => Mentions(doc, entities)))
-            return $"no source discusses {string.Join(" and ", entities.Select(e => e.Surface))} together";
-        if (evidence.Count == 0 || evidence.Max(e => e.Relevance) < MinCoverage)
-            return "the sources do not discuss this";
-        return null;
-    }
-
-    private bool Mentions(string docId, IReadOnlyList<QueryTerm> entities)
-    {
-        var text = new StemmedText(string.Join('\n', index.ChunksOf(docId).Select(c => c.Text)));
-        return entities.All(e => knowledge.Matcher.Matches(e, text));
-    }
-
-    private Answer Abstain(AskRequest request, string reason)
+    private static Answer Abstain(AnswerKnowledge knowledge, AskRequest request, string reason)
     {
         var examples = knowledge.Taxonomy.Layers.Select(l => l.Questions.FirstOrDefault()).OfType<string>().Take(3).ToList();
         var text = $"The sources don't cover that: {reason}. I answer from the Microsoft–OpenAI partnership statement and related dated sources. You could ask:\n"
@@ -224,11 +120,11 @@ public sealed class ExtractiveAnswerer(
             Verdict = Verdicts.NotCovered,
             Abstained = true,
             FollowUps = examples,
-            AsOf = request.AsOf?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            AsOf = request.AsOf is { } d ? Dates.Iso(d) : null,
         };
     }
 
-    private IReadOnlyList<string> FollowUps(IReadOnlyList<string> answered, IReadOnlyList<Passage> passages, IReadOnlyList<Turn> history, string question)
+    private static IReadOnlyList<string> FollowUps(AnswerKnowledge knowledge, IReadOnlyList<string> answered, IReadOnlyList<Passage> passages, IReadOnlyList<ConversationTurn> history, string question)
     {
         var asked = history.Select(t => TextFolding.Fold(t.Question)).Append(TextFolding.Fold(question)).ToHashSet();
         var nearby = passages.SelectMany(p => p.Chunk.Layers).GroupBy(l => l).OrderByDescending(g => g.Count()).Select(g => g.Key);

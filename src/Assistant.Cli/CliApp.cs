@@ -2,8 +2,16 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Assistant.Answering;
+using Assistant.Cli.Evaluation;
 using Assistant.Core;
+using Assistant.Hosting;
 using Assistant.Ingestion;
+using Assistant.Retrieval;
+using Assistant.Retrieval.Qdrant;
+using Assistant.Retrieval.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace Assistant.Cli;
@@ -27,24 +35,6 @@ internal static class CliApp
           assistant report --since 2026-11-01 --format csv
         """;
 
-    private static readonly Option<string?> CorpusOption = new("--corpus")
-    {
-        Description = "Corpus folder (default: the nearest 'corpus' folder upwards; env Assistant__Corpus)",
-        Recursive = true,
-    };
-
-    private static readonly Option<string?> IndexOption = new("--index")
-    {
-        Description = "SQLite index file (default: data/index.db beside the corpus; env Assistant__Index)",
-        Recursive = true,
-    };
-
-    private static readonly Option<string?> ModelOption = new("--embedding-model")
-    {
-        Description = "Local embedding model: arctic-xs (default) or minilm (env Assistant__EmbeddingModel)",
-        Recursive = true,
-    };
-
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print the answer as JSON (the contract of shared/eval/README.md)" };
 
     private static readonly Option<string?> AsOfOption = new("--as-of") { Description = "Answer as the sources stood on this day (YYYY-MM-DD)" };
@@ -52,9 +42,9 @@ internal static class CliApp
     public static RootCommand Build()
     {
         var root = new RootCommand("Assistant: cited, layer-aware, time-aware answers about the Microsoft–OpenAI partnership terms." + Examples);
-        root.Options.Add(CorpusOption);
-        root.Options.Add(IndexOption);
-        root.Options.Add(ModelOption);
+        root.Options.Add(CliHost.CorpusOption);
+        root.Options.Add(CliHost.IndexOption);
+        root.Options.Add(CliHost.ModelOption);
         root.Subcommands.Add(IngestCommand());
         root.Subcommands.Add(AskCommand());
         root.Subcommands.Add(ChatCommand());
@@ -73,13 +63,9 @@ internal static class CliApp
         var cmd = new Command("ingest", "Read the corpus, chunk, tag and embed it, and swap in a new index (unchanged files are not re-embedded)") { skip };
         cmd.SetAction(async (pr, ct) => await Run(async () =>
         {
-            var settings = Settings(pr);
-            var openAI = AzureOpenAISettings.FromEnvironment().Validate();
-            using var model = openAI.EmbeddingsEnabled ? new Answering.Generative.ModelConnection(openAI) : null;
-            using var embedder = AssistantRuntime.CreateEmbedder(settings, model);
-            var store = AssistantRuntime.CreateStore(settings, IndexSettings.FromEnvironment(), QdrantSettings.FromEnvironment());
-            using var _ = store as IDisposable;
-            var pipeline = AssistantRuntime.CreatePipeline(settings, embedder, store);
+            using var host = CliHost.Build(pr);
+            var store = host.Services.GetRequiredService<IIndexStore>();
+            var pipeline = host.Services.GetRequiredService<IngestionPipeline>();
             IngestReport report = null!;
             await Err.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .StartAsync(async ctx =>
@@ -118,12 +104,17 @@ internal static class CliApp
         var cmd = new Command("ask", "Answer a question with citations (builds the index on first use)") { question, JsonOption, AsOfOption, history, explain, talkingPoint };
         cmd.SetAction(async (pr, ct) => await Run(async () =>
         {
-            using var runtime = await Start(pr, ct).ConfigureAwait(false);
-            var request = new AskRequest(CheckedQuestion(pr.GetValue(question), runtime.Settings)) { AsOf = AsOf(pr), IsTalkingPoint = pr.GetValue(talkingPoint) };
-            var answer = await runtime.Answerer.AnswerInConversationAsync(pr.GetValue(history) ?? [], request, ct).ConfigureAwait(false);
+            using var host = await StartAsync(pr, ct).ConfigureAwait(false);
+            var request = new AskRequest(CheckedQuestion(pr.GetValue(question), host))
+            {
+                AsOf = AsOf(pr),
+                IsTalkingPoint = pr.GetValue(talkingPoint),
+                History = ConversationTurn.FromQuestions(pr.GetValue(history) ?? []),
+            };
+            var (answer, _) = await host.Services.GetRequiredService<IAnswerer>().AnswerAsync(request, ct).ConfigureAwait(false);
             Print(answer, pr.GetValue(JsonOption));
             if (pr.GetValue(explain))
-                await Explain(runtime, request, pr.GetValue(history) ?? [], ct).ConfigureAwait(false);
+                await Explain(host, request, ct).ConfigureAwait(false);
             return 0;
         }).ConfigureAwait(false));
         return cmd;
@@ -134,54 +125,62 @@ internal static class CliApp
         var cmd = new Command("chat", "Interactive conversation; follow-ups use earlier turns. Commands: /check TEXT, /asof DATE, /reset, /sources, /help, /quit") { AsOfOption };
         cmd.SetAction(async (pr, ct) => await Run(async () =>
         {
-            using var runtime = await Start(pr, ct).ConfigureAwait(false);
+            using var host = await StartAsync(pr, ct).ConfigureAwait(false);
+            var answerer = host.Services.GetRequiredService<IAnswerer>();
             var asOf = AsOf(pr);
-            var turns = new List<Turn>();
+            var turns = new List<ConversationTurn>();
             Out.MarkupLine("Ask about the Microsoft–OpenAI partnership. [grey]/help for commands, /quit to leave.[/]");
             while (!ct.IsCancellationRequested)
             {
                 Out.Markup("[bold]> [/]");
                 var line = Console.ReadLine();
-                if (line is null || line.Trim() is "/quit" or "/exit")
+                if (line is null)
                     break;
-                line = line.Trim();
-                if (line.Length == 0)
+                if (line.Trim().Length == 0)
                     continue;
-                if (line == "/help")
+                var command = Answering.ChatCommand.Parse(line);
+                if (command.Problem is not null)
                 {
-                    Out.MarkupLine("/check TEXT  check a talking point\n/asof DATE   answer as of a day (/asof off to clear)\n/reset       forget the conversation\n/sources     list the sources\n/quit        leave");
-                    continue;
-                }
-                if (line == "/reset")
-                {
-                    turns.Clear();
-                    Out.MarkupLine("[grey]Conversation cleared.[/]");
+                    Console.Error.WriteLine($"error: {command.Problem}");
                     continue;
                 }
-                if (line == "/sources")
+                switch (command.Kind)
                 {
-                    PrintSources(runtime);
-                    continue;
-                }
-                if (line.StartsWith("/asof", StringComparison.Ordinal))
-                {
-                    var arg = line[5..].Trim();
-                    asOf = arg is "" or "off" ? null : ParseDate(arg, "/asof");
-                    Out.MarkupLineInterpolated($"[grey]Answering as of {(asOf?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "today")}.[/]");
-                    continue;
-                }
-                var isCheck = line.StartsWith("/check ", StringComparison.Ordinal);
-                var text = isCheck ? line[7..].Trim() : line;
-                try
-                {
-                    var (answer, turn) = await runtime.Answerer.AnswerAsync(
-                        new AskRequest(CheckedQuestion(text, runtime.Settings)) { History = turns.TakeLast(10).ToList(), AsOf = asOf, IsTalkingPoint = isCheck }, ct).ConfigureAwait(false);
-                    turns.Add(turn);
-                    Print(answer, json: false);
-                }
-                catch (ArgumentException e)
-                {
-                    Console.Error.WriteLine($"error: {e.Message}");
+                    case ChatCommandKind.Quit:
+                        return 0;
+                    case ChatCommandKind.Help:
+                        foreach (var (usage, what) in Answering.ChatCommand.Help.Append(("/quit", "leave")))
+                            Out.MarkupLineInterpolated($"{usage,-18} {what}");
+                        break;
+                    case ChatCommandKind.Reset:
+                        turns.Clear();
+                        Out.MarkupLine("[grey]Conversation cleared.[/]");
+                        break;
+                    case ChatCommandKind.Sources:
+                        PrintSources(host);
+                        break;
+                    case ChatCommandKind.AsOf:
+                        asOf = command.Day;
+                        Out.MarkupLineInterpolated($"[grey]Answering as of {(asOf is { } d ? Dates.Iso(d) : "today")}.[/]");
+                        break;
+                    case ChatCommandKind.Unknown:
+                        Console.Error.WriteLine($"error: unknown command {command.Text}; /help lists them");
+                        break;
+                    case ChatCommandKind.Ask or ChatCommandKind.Check:
+                        if (QuestionValidator.Problem(command.Text, Settings(host).MaxQuestionLength) is { } problem)
+                        {
+                            Console.Error.WriteLine($"error: {problem}");
+                            break;
+                        }
+                        var (answer, turn) = await answerer.AnswerAsync(new AskRequest(command.Text)
+                        {
+                            History = turns.TakeLast(RuleBasedFollowUpResolver.Depth).ToList(),
+                            AsOf = asOf,
+                            IsTalkingPoint = command.Kind == ChatCommandKind.Check,
+                        }, ct).ConfigureAwait(false);
+                        turns.Add(turn);
+                        Print(answer, json: false);
+                        break;
                 }
             }
             return 0;
@@ -205,16 +204,17 @@ internal static class CliApp
             if (reportPath is not null && !CheckReport.Formats.Contains(Path.GetExtension(reportPath).ToLowerInvariant()))
                 throw new ArgumentException($"--report: '{reportPath}' must end in .html or .md");
             var points = path is null ? [single!] : ReadPoints(path);
-            using var runtime = await Start(pr, ct).ConfigureAwait(false);
+            using var host = await StartAsync(pr, ct).ConfigureAwait(false);
+            var answerer = host.Services.GetRequiredService<IAnswerer>();
             var answers = new List<Answer>();
             foreach (var p in points)
             {
-                var request = new AskRequest(CheckedQuestion(p, runtime.Settings)) { AsOf = AsOf(pr), IsTalkingPoint = true };
-                answers.Add((await runtime.Answerer.AnswerAsync(request, ct).ConfigureAwait(false)).Answer);
+                var request = new AskRequest(CheckedQuestion(p, host)) { AsOf = AsOf(pr), IsTalkingPoint = true };
+                answers.Add((await answerer.AnswerAsync(request, ct).ConfigureAwait(false)).Answer);
             }
             if (reportPath is not null)
             {
-                File.WriteAllText(reportPath, CheckReport.Write(answers, Path.GetExtension(reportPath), runtime.Taxonomy, AsOf(pr)));
+                File.WriteAllText(reportPath, CheckReport.Write(answers, Path.GetExtension(reportPath), host.Services.GetRequiredService<LayerTaxonomy>(), AsOf(pr)));
                 Out.MarkupLineInterpolated($"Checked {answers.Count} talking points; report written to {reportPath}");
                 foreach (var g in answers.GroupBy(a => a.Verdict))
                     Out.MarkupLineInterpolated($"  {g.Key}: {g.Count()}");
@@ -242,8 +242,9 @@ internal static class CliApp
         cmd.SetAction(async (pr, ct) => await Run(async () =>
         {
             var items = EvalItem.Load(pr.GetValue(set)!);
-            using var runtime = await Start(pr, ct).ConfigureAwait(false);
-            var runner = new EvalRunner(runtime.Answerer, runtime.Extractive, new EvalGrader(new CitationValidator(runtime.Root)));
+            using var host = await StartAsync(pr, ct).ConfigureAwait(false);
+            var runner = new EvalRunner(host.Services.GetRequiredService<IAnswerer>(), host.Services.GetRequiredService<IRetriever>(),
+                new EvalGrader(new CitationValidator(Root(host))));
             var grades = await runner.RunAsync(items, ct: ct).ConfigureAwait(false);
             if (pr.GetValue(output) is { } outPath)
                 File.WriteAllLines(outPath, grades.Select(g => JsonSerializer.Serialize(g.Answer, AnswerJson.Compact)));
@@ -258,9 +259,19 @@ internal static class CliApp
                 failures.AddRow(Markup.Escape(g.Item.Id), Markup.Escape(g.Answer.Verdict), Markup.Escape(string.Join("; ", g.Failures())));
             if (failures.Rows.Count > 0)
                 Out.Write(failures);
+            var families = EvalMetrics.ByFamily(grades);
+            if (families.Count > 1)
+            {
+                var byFamily = new Table().AddColumns("family", "items", "passed", "inverted", "refused").Border(TableBorder.Simple);
+                foreach (var f in families)
+                    byFamily.AddRow(Markup.Escape(f.Family), $"{f.Items}", $"{f.Passed}", $"{f.Inverted}", $"{f.Refused}");
+                Out.Write(byFamily);
+            }
             var table = new Table().AddColumns("metric", "value").Border(TableBorder.Rounded);
             table.AddRow("items", metrics.Items.ToString(CultureInfo.InvariantCulture));
             table.AddRow("pass rate", P(metrics.PassRate));
+            table.AddRow("inverted (opposite polarity)", metrics.Inverted.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("wrongful refusals", metrics.WrongfulRefusals.ToString(CultureInfo.InvariantCulture));
             table.AddRow("verdict accuracy", P(metrics.VerdictAccuracy));
             table.AddRow("abstention accuracy", P(metrics.AbstentionAccuracy));
             table.AddRow("layer recall", P(metrics.LayerRecall));
@@ -282,27 +293,26 @@ internal static class CliApp
         var cmd = new Command("sources", "List the indexed documents with their dates and confidence") { JsonOption };
         cmd.SetAction(async (pr, ct) => await Run(async () =>
         {
-            using var runtime = await Start(pr, ct).ConfigureAwait(false);
+            using var host = await StartAsync(pr, ct).ConfigureAwait(false);
             if (pr.GetValue(JsonOption))
-                Console.WriteLine(JsonSerializer.Serialize(runtime.Index.Documents.Select(d => d.Info), AnswerJson.Indented));
+                Console.WriteLine(JsonSerializer.Serialize(Served(host).Index.Documents.Select(d => d.Info), AnswerJson.Indented));
             else
-                PrintSources(runtime);
+                PrintSources(host);
             return 0;
         }).ConfigureAwait(false));
         return cmd;
     }
 
-    private static async Task Explain(AssistantRuntime runtime, AskRequest request, IReadOnlyList<string> history, CancellationToken ct)
+    private static async Task Explain(IHost host, AskRequest request, CancellationToken ct)
     {
-        var turns = new List<Turn>();
-        foreach (var h in history)
-            turns.Add((await runtime.Answerer.AnswerAsync(new AskRequest(h) { History = turns.ToList(), AsOf = request.AsOf }, ct).ConfigureAwait(false)).Turn);
-        var (q, evidence) = await runtime.Extractive.ExplainAsync(request with { History = turns }, ct).ConfigureAwait(false);
-        Err.MarkupLineInterpolated($"[grey]form {q.Form}, type {q.AnswerType}, focus [[{string.Join(",", q.FocusLayers)}]], avoid [[{string.Join(",", q.AvoidLayers)}]], latest {q.WantsLatest}, terms {string.Join(" ", q.Terms.Select(t => t.Stem + (t.IsEntity ? "*" : "")))} | context {string.Join(" ", q.ContextTerms.Select(t => t.Stem))}[/]");
-        foreach (var e in evidence.Take(15))
+        var resolved = await host.Services.GetRequiredService<IFollowUpResolver>().ResolveAsync(request.Question, request.History, ct).ConfigureAwait(false);
+        var r = await host.Services.GetRequiredService<IRetriever>().RetrieveAsync(resolved, request.IsTalkingPoint, request.AsOf, ct).ConfigureAwait(false);
+        var q = r.Question;
+        Err.MarkupLineInterpolated($"[grey]form {q.Form}, type {q.AnswerType}, focus [[{string.Join(",", q.FocusLayers)}]], avoid [[{string.Join(",", q.AvoidLayers)}]], latest {q.WantsLatest}, terms {string.Join(" ", q.Terms.Select(t => t.Stem + (t.IsEntity ? "*" : "")))} | context {string.Join(" ", q.ContextTerms.Select(t => t.Stem))}{(r.Gap is null ? "" : " | not covered: " + r.Gap)}[/]");
+        foreach (var e in r.Evidence.Take(15))
         {
             var stances = string.Join("; ", e.Clauses.Select(c => $"{c.Stance} {string.Join("/", c.Layers)} ({c.Rule})"));
-            Err.MarkupLineInterpolated($"[grey]{e.Score:0.00} rel {e.Relevance:0.00} {e.Document.Date:yyyy-MM-dd} [[{string.Join(",", e.Layers)}]] {stances}[/]\n    {e.Quote}");
+            Err.MarkupLineInterpolated($"[grey]{e.Score:0.00} rel {e.Relevance:0.00} {Dates.Iso(e.Document.Date)} [[{string.Join(",", e.Layers)}]] {stances}[/]\n    {e.Quote}");
         }
     }
 
@@ -313,16 +323,16 @@ internal static class CliApp
         var cmd = new Command("migrate", "Copy the embedded SQLite index into Qdrant with its vectors (nothing is re-embedded), then swap it in under the collection alias") { to };
         cmd.SetAction(async (pr, ct) => await Run(async () =>
         {
-            var settings = Settings(pr);
-            var source = new Retrieval.SqliteIndexStore(settings.Index!);
-            using var index = (Retrieval.SqliteIndex)await source.OpenAsync(ct).ConfigureAwait(false);
-            using var target = new Retrieval.Qdrant.QdrantIndexStore(QdrantSettings.FromEnvironment());
+            using var host = CliHost.Build(pr);
+            IIndexStore source = host.Services.GetRequiredService<SqliteIndexStore>();
+            IIndexStore target = host.Services.GetRequiredService<QdrantIndexStore>();
+            using var index = await source.OpenAsync(ct).ConfigureAwait(false);
             var copied = 0;
             await Err.Progress().StartAsync(async ctx =>
             {
                 var task = ctx.AddTask($"Copying {index.ChunkCount} chunks");
                 task.MaxValue = Math.Max(1, index.ChunkCount);
-                copied = await Retrieval.IndexMigration.CopyAsync(index, target, new SyncProgress<(int Done, int Total)>(p => task.Value = p.Done), ct).ConfigureAwait(false);
+                copied = await IndexMigration.CopyAsync(index, target, new SyncProgress<(int Done, int Total)>(p => task.Value = p.Done), ct).ConfigureAwait(false);
                 task.Value = task.MaxValue;
             }).ConfigureAwait(false);
             Out.MarkupLineInterpolated($"Copied [bold]{index.Documents.Count}[/] documents, [bold]{copied}[/] chunks ({index.Manifest!.EmbeddingModel}, {index.Manifest.Dimensions} dimensions) from {source.Description} to {target.Description}.");
@@ -341,11 +351,11 @@ internal static class CliApp
         var cmd = new Command("report", "The content owners' review queue: unanswered questions, negative feedback, most asked questions") { since, format, store };
         cmd.SetAction(async (pr, ct) => await Run(async () =>
         {
-            var settings = Settings(pr);
-            var path = pr.GetValue(store) ?? Path.Combine(Path.GetDirectoryName(settings.Index!)!, "bot.db");
+            using var host = CliHost.Build(pr);
+            var path = pr.GetValue(store) ?? ReviewLog.DefaultPath(Settings(host));
             if (!File.Exists(path))
                 throw new ArgumentException($"No review log at {path}: the bot host writes it as people ask (or pass --store PATH).");
-            var day = pr.GetValue(since) is { } s ? ParseDate(s, "--since") : (DateOnly?)null;
+            var day = pr.GetValue(since) is { } s ? Dates.Parse(s, "--since") : (DateOnly?)null;
             Console.Write(await new ReviewLog(path).ReportAsync(day, pr.GetValue(format)!, ct).ConfigureAwait(false));
             return 0;
         }).ConfigureAwait(false));
@@ -360,8 +370,8 @@ internal static class CliApp
         var cmd = new Command("teams-package", "Write the Teams app package (manifest + icons) for upload to Teams") { appId, output, dir };
         cmd.SetAction(async (pr, ct) => await Run(() =>
         {
-            var settings = Settings(pr);
-            var teamsDir = pr.GetValue(dir) ?? Path.Combine(Path.GetDirectoryName(settings.Corpus!)!, "bot", "teams");
+            using var host = CliHost.Build(pr);
+            var teamsDir = pr.GetValue(dir) ?? Path.Combine(Path.GetDirectoryName(Settings(host).Corpus!)!, "bot", "teams");
             TeamsPackage.Write(teamsDir, pr.GetValue(appId)!, pr.GetValue(output)!);
             Out.MarkupLineInterpolated($"Wrote {pr.GetValue(output)}: upload it in Teams (Apps > Manage your apps > Upload an app).");
             return Task.FromResult(0);
@@ -369,12 +379,12 @@ internal static class CliApp
         return cmd;
     }
 
-    private static void PrintSources(AssistantRuntime runtime)
+    private static void PrintSources(IHost host)
     {
         var table = new Table().AddColumns("date", "confidence", "title", "path").Border(TableBorder.Simple);
-        foreach (var d in runtime.Index.Documents)
+        foreach (var d in Served(host).Index.Documents)
         {
-            table.AddRow(d.Info.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + (d.Info.DateInferred ? "*" : ""),
+            table.AddRow(Dates.Iso(d.Info.Date) + (d.Info.DateInferred ? "*" : ""),
                 d.Info.Confidence.ToString().ToLowerInvariant(), Markup.Escape(d.Info.Title), Markup.Escape(d.Info.Path));
         }
         Out.Write(table);
@@ -408,42 +418,37 @@ internal static class CliApp
         Out.MarkupLineInterpolated($"[grey]verdict: {answer.Verdict} · layers: {string.Join(", ", answer.Layers)} · {answer.Mode} · {answer.LatencyMs:0.0} ms[/]");
     }
 
-    private static async Task<AssistantRuntime> Start(ParseResult pr, CancellationToken ct)
+    /// <summary>A host whose index is open (built first on first use, with progress on stderr).</summary>
+    private static async Task<IHost> StartAsync(ParseResult pr, CancellationToken ct)
     {
-        var settings = Settings(pr);
-        var openAI = AzureOpenAISettings.FromEnvironment();
-        var index = IndexSettings.FromEnvironment().Validate();
-        var qdrant = QdrantSettings.FromEnvironment();
-        if (index.Provider == IndexSettings.Qdrant || File.Exists(settings.Index))
-            return await AssistantRuntime.StartAsync(settings, ct: ct, openAI: openAI, index: index, qdrant: qdrant).ConfigureAwait(false);
-        Err.MarkupLine("[grey]No index yet: building it from the corpus (first use only)...[/]");
-        var progress = new SyncProgress<IngestProgress>(p =>
+        var host = CliHost.Build(pr);
+        try
         {
-            if (p.Stage == "embed" && p.Total > 0 && (p.Done == p.Total || p.Done % 64 == 0))
-                Err.MarkupLineInterpolated($"[grey]  embedded {p.Done}/{p.Total} chunks[/]");
-        });
-        return await AssistantRuntime.StartAsync(settings, progress,
-            r => Err.MarkupLineInterpolated($"[grey]Indexed {r.Documents} documents, {r.Chunks} chunks in {r.Elapsed.TotalSeconds:0.0} s.[/]"), ct, openAI, index: index, qdrant: qdrant).ConfigureAwait(false);
+            var progress = new SyncProgress<IngestProgress>(p =>
+            {
+                if (p.Stage == "embed" && p.Total > 0 && (p.Done == p.Total || p.Done % 64 == 0))
+                    Err.MarkupLineInterpolated($"[grey]  embedded {p.Done}/{p.Total} chunks[/]");
+            });
+            await host.Services.GetRequiredService<IndexLifecycle>().StartAsync(progress,
+                r => Err.MarkupLineInterpolated($"[grey]Indexed {r.Documents} documents, {r.Chunks} chunks in {r.Elapsed.TotalSeconds:0.0} s.[/]"), ct).ConfigureAwait(false);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
     }
 
-    private static AssistantSettings Settings(ParseResult pr)
-    {
-        var s = AssistantSettings.FromEnvironment();
-        s.Corpus = pr.GetValue(CorpusOption) ?? s.Corpus;
-        s.Index = pr.GetValue(IndexOption) ?? s.Index;
-        s.EmbeddingModel = pr.GetValue(ModelOption) ?? s.EmbeddingModel;
-        return s.Validate();
-    }
+    private static AssistantSettings Settings(IHost host) => host.Services.GetRequiredService<IOptions<AssistantSettings>>().Value;
 
-    private static string CheckedQuestion(string? text, AssistantSettings settings)
-    {
-        var q = text?.Trim() ?? "";
-        if (q.Length == 0)
-            throw new ArgumentException("The question is empty.");
-        if (q.Length > settings.MaxQuestionLength)
-            throw new ArgumentException($"The question is {q.Length} characters long; the limit is {settings.MaxQuestionLength} (Assistant__MaxQuestionLength).");
-        return q;
-    }
+    private static IndexView Served(IHost host) => host.Services.GetRequiredService<ServedIndex>().Current;
+
+    /// <summary>The path citations are relative to: the corpus folder's parent (the repository root here).</summary>
+    private static string Root(IHost host) => Path.GetDirectoryName(Settings(host).Corpus!)!;
+
+    private static string CheckedQuestion(string? text, IHost host) =>
+        QuestionValidator.Problem(text, Settings(host).MaxQuestionLength) is { } problem ? throw new ArgumentException(problem) : text!.Trim();
 
     private static IReadOnlyList<string> ReadPoints(string path)
     {
@@ -453,12 +458,7 @@ internal static class CliApp
         return points.Count > 0 ? points : throw new ArgumentException($"--file: {path} has no talking points (one per line)");
     }
 
-    private static DateOnly? AsOf(ParseResult pr) => pr.GetValue(AsOfOption) is { } s ? ParseDate(s, "--as-of") : null;
-
-    private static DateOnly ParseDate(string s, string what) =>
-        DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-            ? d
-            : throw new ArgumentException($"{what}: '{s}' is not a date of the form YYYY-MM-DD");
+    private static DateOnly? AsOf(ParseResult pr) => pr.GetValue(AsOfOption) is { } s ? Dates.Parse(s, "--as-of") : null;
 
     private static string P(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
 
@@ -467,6 +467,12 @@ internal static class CliApp
         try
         {
             return await action().ConfigureAwait(false);
+        }
+        catch (OptionsValidationException e)
+        {
+            foreach (var failure in e.Failures)
+                Console.Error.WriteLine($"error: {failure}");
+            return 1;
         }
         catch (Exception e) when (e is ArgumentException or IngestFailedException or DocumentLoadException or IndexUnavailableException
             or KnowledgeFileException or FormatException or DirectoryNotFoundException or FileNotFoundException)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Assistant.Core;
@@ -41,7 +42,7 @@ public sealed record Citation
         Title = passage.Document.Title,
         Path = passage.Document.Path,
         Url = passage.Document.Url,
-        Date = passage.Document.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        Date = Dates.Iso(passage.Document.Date),
         Confidence = passage.Document.Confidence.ToString().ToLowerInvariant(),
         Section = string.IsNullOrEmpty(passage.Chunk.Section) ? null : passage.Chunk.Section,
         Layer = layer,
@@ -82,3 +83,14 @@ public sealed record Answer
 public sealed record TokenUsage(
     [property: JsonPropertyName("prompt")] int Prompt,
     [property: JsonPropertyName("completion")] int Completion);
+
+/// <summary>JSON options for answers: contract field names, readable Unicode.</summary>
+public static class AnswerJson
+{
+    public static readonly JsonSerializerOptions Compact = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static readonly JsonSerializerOptions Indented = new(Compact) { WriteIndented = true };
+}

@@ -22,18 +22,6 @@ public sealed class AssistantSettings
 
     public static readonly IReadOnlyList<string> EmbeddingModels = ["arctic-xs", "minilm"];
 
-    /// <summary>Reads Assistant__Corpus, Assistant__Index, Assistant__Prompts, Assistant__EmbeddingModel, Assistant__MaxQuestionLength.</summary>
-    public static AssistantSettings FromEnvironment()
-    {
-        var s = new AssistantSettings();
-        s.Corpus = Env("Corpus") ?? s.Corpus;
-        s.Index = Env("Index") ?? s.Index;
-        s.Prompts = Env("Prompts") ?? s.Prompts;
-        s.EmbeddingModel = Env("EmbeddingModel") ?? s.EmbeddingModel;
-        if (Env("MaxQuestionLength") is { } max)
-            s.MaxQuestionLength = int.TryParse(max, out var n) ? n : throw new ArgumentException($"{Section}__MaxQuestionLength must be a whole number, not '{max}'");
-        return s;
-    }
 
     /// <summary>Fills defaults and checks every value; the message names the setting.</summary>
     public AssistantSettings Validate()
@@ -50,8 +38,6 @@ public sealed class AssistantSettings
             throw new ArgumentException($"{Section}__MaxQuestionLength must be between 10 and 100000, not {MaxQuestionLength}");
         return this;
     }
-
-    private static string? Env(string key) => Environment.GetEnvironmentVariable($"{Section}__{key}") is { Length: > 0 } v ? v : null;
 
     private static string? FindCorpus()
     {

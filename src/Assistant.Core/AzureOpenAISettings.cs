@@ -37,23 +37,6 @@ public sealed class AzureOpenAISettings
 
     public bool EmbeddingsEnabled => !string.IsNullOrWhiteSpace(Endpoint) && !string.IsNullOrWhiteSpace(EmbeddingDeployment);
 
-    /// <summary>Reads AzureOpenAI__Endpoint, __ApiKey, __ChatDeployment, __EmbeddingDeployment and the limits.</summary>
-    public static AzureOpenAISettings FromEnvironment()
-    {
-        var s = new AzureOpenAISettings
-        {
-            Endpoint = Env("Endpoint"),
-            ApiKey = Env("ApiKey"),
-            ChatDeployment = Env("ChatDeployment"),
-            EmbeddingDeployment = Env("EmbeddingDeployment"),
-        };
-        s.EmbeddingDimensions = Number("EmbeddingDimensions", s.EmbeddingDimensions);
-        s.TimeoutSeconds = Number("TimeoutSeconds", s.TimeoutSeconds);
-        s.MaxRetries = Number("MaxRetries", s.MaxRetries);
-        s.MaxOutputTokens = Number("MaxOutputTokens", s.MaxOutputTokens);
-        s.MaxSources = Number("MaxSources", s.MaxSources);
-        return s;
-    }
 
     /// <summary>Checks every value; the message names the setting.</summary>
     public AzureOpenAISettings Validate()
@@ -85,14 +68,4 @@ public sealed class AzureOpenAISettings
         if (!ok)
             throw new ArgumentException($"{Section}__{key} must be {range}, not {value}");
     }
-
-    private static string? Env(string key) => Environment.GetEnvironmentVariable($"{Section}__{key}") is { Length: > 0 } v ? v : null;
-
-    private static int Number(string key, int fallback) => Env(key) is { } v
-        ? int.TryParse(v, out var n) ? n : throw new ArgumentException($"{Section}__{key} must be a whole number, not '{v}'")
-        : fallback;
-
-    private static double Number(string key, double fallback) => Env(key) is { } v
-        ? double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"{Section}__{key} must be a number, not '{v}'")
-        : fallback;
 }

@@ -6,12 +6,9 @@ public sealed record IndexManifest(string EmbeddingModel, int Dimensions, DateTi
 /// <summary>A document as the index holds it, with the hash that decides whether it is re-embedded.</summary>
 public sealed record IndexedDocument(DocumentInfo Info, string ContentHash, int Chunks);
 
-/// <summary>A hybrid query: keywords and a dense vector, fused; optional layer and date filters.</summary>
+/// <summary>A hybrid query: keywords and a dense vector, fused; an optional date filter.</summary>
 public sealed record HybridQuery(string Text, ReadOnlyMemory<float> Vector, int Top = 10)
 {
-    /// <summary>Only chunks tagged with at least one of these layers (null = all).</summary>
-    public IReadOnlyCollection<string>? Layers { get; init; }
-
     /// <summary>Only documents dated on or before this day (null = all).</summary>
     public DateOnly? AsOf { get; init; }
 
@@ -33,7 +30,13 @@ public interface IPassageIndex : IDisposable
 
     /// <summary>All chunks of one document in order (for context around a hit).</summary>
     IReadOnlyList<Chunk> ChunksOf(string docId);
+
+    /// <summary>Every document with its chunks and their vectors, for copying the index into another store without embedding again.</summary>
+    IAsyncEnumerable<IndexedContent> ExportAsync(CancellationToken ct = default);
 }
+
+/// <summary>One document of an index with its chunks and their vectors (as <see cref="IPassageIndex.ExportAsync"/> yields them).</summary>
+public sealed record IndexedContent(IndexedDocument Document, IReadOnlyList<Chunk> Chunks, IReadOnlyList<ReadOnlyMemory<float>> Vectors);
 
 /// <summary>Builds a new version of an index aside; nothing is visible to readers until <see cref="Commit"/>.</summary>
 /// <remarks>Disposing a builder that was not committed discards the new version.</remarks>
@@ -53,7 +56,12 @@ public interface IIndexBuilder : IAsyncDisposable
 }
 
 /// <summary>The index is missing, was built by another embedding model, or cannot be read.</summary>
-public sealed class IndexUnavailableException(string message) : Exception(message);
+/// <remarks>Every store throws this type (and only this type) for these cases; the conformance suite pins it.</remarks>
+public class IndexUnavailableException(string message) : Exception(message);
+
+/// <summary>A vector does not have the index's dimensions: the query or the build uses another embedding model.</summary>
+public sealed class EmbeddingMismatchException(int given, IndexManifest manifest)
+    : IndexUnavailableException($"The vector has {given} dimensions; the index was built with {manifest.EmbeddingModel} ({manifest.Dimensions}). Run `assistant ingest` to rebuild it with the configured model.");
 
 /// <summary>Where an index lives: opens the current version for reading and builds the next one aside.</summary>
 public interface IIndexStore

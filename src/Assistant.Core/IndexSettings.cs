@@ -10,11 +10,6 @@ public sealed class IndexSettings
     /// <summary>embedded (default) or qdrant.</summary>
     public string Provider { get; set; } = Embedded;
 
-    public static IndexSettings FromEnvironment() => new()
-    {
-        Provider = Environment.GetEnvironmentVariable($"{Section}__Provider") is { Length: > 0 } p ? p : Embedded,
-    };
-
     public IndexSettings Validate()
     {
         Provider = Provider.Trim().ToLowerInvariant();
@@ -40,18 +35,6 @@ public sealed class QdrantSettings
     /// <summary>Deadline of one gRPC call, in seconds.</summary>
     public double TimeoutSeconds { get; set; } = 10;
 
-    public static QdrantSettings FromEnvironment()
-    {
-        var s = new QdrantSettings();
-        s.Endpoint = Env("Endpoint") ?? s.Endpoint;
-        s.ApiKey = Env("ApiKey");
-        s.Collection = Env("Collection") ?? s.Collection;
-        if (Env("TimeoutSeconds") is { } t)
-            s.TimeoutSeconds = double.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v
-                : throw new ArgumentException($"{Section}__TimeoutSeconds must be a number, not '{t}'");
-        return s;
-    }
-
     public QdrantSettings Validate()
     {
         if (!Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
@@ -62,6 +45,4 @@ public sealed class QdrantSettings
             throw new ArgumentException($"{Section}__TimeoutSeconds must be between 0.1 and 600, not {TimeoutSeconds}");
         return this;
     }
-
-    private static string? Env(string key) => Environment.GetEnvironmentVariable($"{Section}__{key}") is { Length: > 0 } v ? v : null;
 }

@@ -89,12 +89,6 @@ public sealed class LayerTaxonomy
         var set = ids.ToHashSet();
         return Ids.Where(set.Contains).ToList();
     }
-
-    public static int Bitmask(IEnumerable<string> ids) =>
-        ids.Aggregate(0, (m, id) => IndexOf(id) is var i and >= 0 ? m | (1 << i) : m);
-
-    public static IReadOnlyList<string> FromBitmask(int mask) =>
-        Ids.Where((_, i) => (mask & (1 << i)) != 0).ToList();
 }
 
 /// <summary>Synonyms, rival groups and stance cues, from corpus/lexicon.yaml.</summary>

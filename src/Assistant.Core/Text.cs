@@ -207,3 +207,18 @@ public static class Terms
 
     public static string ToTitle(string s) => CultureInfo.InvariantCulture.TextInfo.ToTitleCase(s);
 }
+
+/// <summary>The one date format of the assistant (ISO 8601 days), for settings, the answer contract, the index and messages.</summary>
+public static class Dates
+{
+    public const string Format = "yyyy-MM-dd";
+
+    public static string Iso(DateOnly day) => day.ToString(Format, CultureInfo.InvariantCulture);
+
+    public static bool TryParse(string? text, out DateOnly day) =>
+        DateOnly.TryParseExact(text?.Trim(), Format, CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+
+    /// <summary>Parses a day or throws an <see cref="ArgumentException"/> naming <paramref name="what"/> (an option, a field).</summary>
+    public static DateOnly Parse(string text, string what) =>
+        TryParse(text, out var d) ? d : throw new ArgumentException($"{what}: '{text}' is not a date of the form YYYY-MM-DD");
+}

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
+using Assistant.Core;
 using UglyToad.PdfPig;
 
 namespace Assistant.Ingestion;
@@ -201,7 +202,7 @@ public sealed class PdfLoader : IDocumentLoader
             return null;
         var s = raw.StartsWith("D:", StringComparison.Ordinal) ? raw[2..] : raw;
         return s.Length >= 8 && DateOnly.TryParseExact(s[..8], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-            ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+            ? Dates.Iso(d)
             : null;
     }
 }

@@ -1,18 +1,9 @@
+using Assistant.Core;
 using Microsoft.Extensions.AI;
 using SentenceTransformers;
 
 namespace Assistant.Ingestion;
 
-/// <summary>Embedding purposes: some models embed a search query differently from a passage.</summary>
-public static class EmbeddingPurpose
-{
-    public const string Key = "purpose";
-
-    public static readonly EmbeddingGenerationOptions Query = new() { AdditionalProperties = new() { [Key] = "query" } };
-
-    public static bool IsQuery(EmbeddingGenerationOptions? options) =>
-        options?.AdditionalProperties?.TryGetValue(Key, out var v) == true && Equals(v, "query");
-}
 
 /// <summary>A local ONNX sentence-embedding model shipped in a NuGet package; no network, 384 dimensions.</summary>
 public sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>

@@ -118,7 +118,7 @@ public static partial class Metadata
             throw new DocumentLoadException(path, "field 'title' is missing");
         if (string.IsNullOrWhiteSpace(f.Date))
             throw new DocumentLoadException(path, "field 'date' is missing (add it to the front matter or sidecar, or start the file name with YYYY-MM-DD)");
-        if (!DateOnly.TryParseExact(f.Date.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (!Dates.TryParse(f.Date, out var date))
             throw new DocumentLoadException(path, $"field 'date' ('{f.Date}') is not a date of the form YYYY-MM-DD");
         var confidence = Core.Confidence.Secondary;
         if (f.Confidence is { } c && !Enum.TryParse(c, ignoreCase: true, out confidence))

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Assistant.Answering;
-using Assistant.Bot.Hosting;
+using Assistant.Core;
+using Assistant.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Assistant.Bot.Api;
 
@@ -22,45 +24,48 @@ public static class AssistantApi
 
     public static IEndpointRouteBuilder MapAssistantApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/ask", (HttpRequest r, AssistantHost host, ReviewLog review, CancellationToken ct) => AnswerAsync(r, host, review, talkingPoint: false, ct))
+        app.MapPost("/api/ask", (HttpRequest r, [AsParameters] Services s, CancellationToken ct) => AnswerAsync(r, s, talkingPoint: false, ct))
             .RequireRateLimiting(Security.RateLimits.Api)
             .WithTags("API").WithSummary("Answer a question with citations").Accepts<AskBody>("application/json")
             .Produces<Assistant.Core.Answer>().ProducesProblem(400).ProducesProblem(413).ProducesProblem(503);
-        app.MapPost("/api/check", (HttpRequest r, AssistantHost host, ReviewLog review, CancellationToken ct) => AnswerAsync(r, host, review, talkingPoint: true, ct))
+        app.MapPost("/api/check", (HttpRequest r, [AsParameters] Services s, CancellationToken ct) => AnswerAsync(r, s, talkingPoint: true, ct))
             .RequireRateLimiting(Security.RateLimits.Api)
             .WithTags("API").WithSummary("Check a talking point").Accepts<AskBody>("application/json")
             .Produces<Assistant.Core.Answer>().ProducesProblem(400).ProducesProblem(413).ProducesProblem(503);
-        app.MapPost("/api/ask/stream", (HttpRequest r, HttpResponse w, AssistantHost host, ReviewLog review, CancellationToken ct) => StreamAsync(r, w, host, review, ct))
+        app.MapPost("/api/ask/stream", (HttpRequest r, HttpResponse w, [AsParameters] Services s, CancellationToken ct) => StreamAsync(r, w, s, ct))
             .RequireRateLimiting(Security.RateLimits.Api)
             .WithTags("API").WithSummary("Answer a question as server-sent events: 'delta' events with the text so far, then one 'answer' event")
             .Accepts<AskBody>("application/json").Produces(200, contentType: "text/event-stream").ProducesProblem(400).ProducesProblem(413).ProducesProblem(503);
         app.MapGet("/healthz", () => Results.Json(new { status = "up" })).WithTags("Health");
-        app.MapGet("/readyz", async (AssistantHost host, Bot.SqliteStore state, DirectLine.DirectLineConversations directLine, CancellationToken ct) => host.Runtime is { } rt
+        app.MapGet("/readyz", async (ServedIndex served, IAnswerer answerer, Bot.SqliteStore state, DirectLine.DirectLineConversations directLine, CancellationToken ct) => served.IsReady
             ? Results.Json(new
             {
                 status = "ready",
-                documents = rt.Index.Documents.Count,
-                chunks = rt.Index.ChunkCount,
-                answers = rt.Answerer is Answering.Generative.GenerativeAnswerer ? "generative" : "extractive",
+                documents = served.Current.Index.Documents.Count,
+                chunks = served.Current.Index.ChunkCount,
+                answers = answerer.Mode.Split(' ')[0],
                 conversations = new { stored = await state.CountAsync(ct).ConfigureAwait(false), direct_line = directLine.Count },
             })
-            : Results.Json(new { status = host.Failure is null ? "starting" : "failed", reason = host.Failure }, statusCode: 503)).WithTags("Health");
+            : Results.Json(new { status = served.Failure is null ? "starting" : "failed", reason = served.Failure }, statusCode: 503)).WithTags("Health");
         return app;
     }
 
-    private static async Task<IResult> AnswerAsync(HttpRequest request, AssistantHost host, ReviewLog review, bool talkingPoint, CancellationToken ct)
+    /// <summary>What the endpoints use, resolved together.</summary>
+    internal sealed record Services(IAnswerer Answerer, ServedIndex Served, ReviewLog Review, IOptions<AssistantSettings> Settings);
+
+    private static async Task<IResult> AnswerAsync(HttpRequest request, Services s, bool talkingPoint, CancellationToken ct)
     {
-        var (ask, runtime, error) = await ReadAsync(request, host, talkingPoint, ct).ConfigureAwait(false);
+        var (ask, error) = await ReadAsync(request, s, talkingPoint, ct).ConfigureAwait(false);
         if (error is not null)
             return error;
-        var (answer, _) = await runtime!.Answerer.AnswerAsync(ask!, ct).ConfigureAwait(false);
-        await review.AddQuestionAsync("api", answer, ct).ConfigureAwait(false);
+        var (answer, _) = await s.Answerer.AnswerAsync(ask!, ct).ConfigureAwait(false);
+        await s.Review.AddQuestionAsync("api", answer, ct).ConfigureAwait(false);
         return Results.Json(answer, AnswerJson.Compact);
     }
 
-    private static async Task StreamAsync(HttpRequest request, HttpResponse response, AssistantHost host, ReviewLog review, CancellationToken ct)
+    private static async Task StreamAsync(HttpRequest request, HttpResponse response, Services s, CancellationToken ct)
     {
-        var (ask, runtime, error) = await ReadAsync(request, host, talkingPoint: false, ct).ConfigureAwait(false);
+        var (ask, error) = await ReadAsync(request, s, talkingPoint: false, ct).ConfigureAwait(false);
         if (error is not null)
         {
             await error.ExecuteAsync(request.HttpContext).ConfigureAwait(false);
@@ -69,11 +74,11 @@ public static class AssistantApi
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        await foreach (var update in runtime!.Answerer.StreamAsync(ask!, ct).ConfigureAwait(false))
+        await foreach (var update in s.Answerer.StreamAsync(ask!, ct).ConfigureAwait(false))
         {
             if (update.Final is { } answer)
             {
-                await review.AddQuestionAsync("api", answer, ct).ConfigureAwait(false);
+                await s.Review.AddQuestionAsync("api", answer, ct).ConfigureAwait(false);
                 await SendEventAsync(response, "answer", JsonSerializer.Serialize(answer, AnswerJson.Compact), ct).ConfigureAwait(false);
             }
             else
@@ -89,8 +94,8 @@ public static class AssistantApi
         await response.Body.FlushAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Reads and checks the body; the earlier questions become conversation turns (answered extractively, no model call).</summary>
-    private static async Task<(AskRequest? Ask, AssistantRuntime? Runtime, IResult? Error)> ReadAsync(HttpRequest request, AssistantHost host, bool talkingPoint, CancellationToken ct)
+    /// <summary>Reads and checks the body; the earlier questions become conversation turns as they are (never answered again).</summary>
+    private static async Task<(AskRequest? Ask, IResult? Error)> ReadAsync(HttpRequest request, Services s, bool talkingPoint, CancellationToken ct)
     {
         AskBody? body;
         try
@@ -99,29 +104,24 @@ public static class AssistantApi
         }
         catch (JsonException e)
         {
-            return (null, null, Error(400, "body", $"the body is not valid JSON: {e.Message}"));
+            return (null, Error(400, "body", $"the body is not valid JSON: {e.Message}"));
         }
-        var question = body?.Question?.Trim() ?? "";
-        if (question.Length == 0)
-            return (null, null, Error(400, "question", "'question' is empty"));
-        if (question.Length > host.Settings.MaxQuestionLength)
-            return (null, null, Error(413, "question", $"'question' is {question.Length} characters long; the limit is {host.Settings.MaxQuestionLength}"));
+        var max = s.Settings.Value.MaxQuestionLength;
+        if (QuestionValidator.Problem(body?.Question, max) is { } problem)
+            return (null, Error(string.IsNullOrWhiteSpace(body?.Question) ? 400 : 413, "question", problem));
         var history = body!.History ?? [];
-        if (history.Count > MaxHistory || history.Any(h => h is null || h.Length > host.Settings.MaxQuestionLength))
-            return (null, null, Error(413, "history", $"'history' takes up to {MaxHistory} earlier questions of up to {host.Settings.MaxQuestionLength} characters"));
+        if (history.Count > MaxHistory || history.Any(h => h is null || h.Length > max))
+            return (null, Error(413, "history", $"'history' takes up to {MaxHistory} earlier questions of up to {max} characters"));
         DateOnly? asOf = null;
-        if (body.AsOf is { Length: > 0 } s)
+        if (body.AsOf is { Length: > 0 } text)
         {
-            if (!DateOnly.TryParseExact(s, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d))
-                return (null, null, Error(400, "as_of", $"'as_of' ('{s}') is not a date of the form YYYY-MM-DD"));
+            if (!Dates.TryParse(text, out var d))
+                return (null, Error(400, "as_of", $"'as_of' ('{text}') is not a date of the form YYYY-MM-DD"));
             asOf = d;
         }
-        if (host.Runtime is not { } runtime)
-            return (null, null, Error(503, "index", host.Failure ?? "the index is still being built; retry in a few seconds"));
-        var turns = new List<Turn>();
-        foreach (var h in history)
-            turns.Add((await runtime.Extractive.AnswerAsync(new AskRequest(h) { History = turns.ToList(), AsOf = asOf }, ct).ConfigureAwait(false)).Turn);
-        return (new AskRequest(question) { History = turns, AsOf = asOf, IsTalkingPoint = talkingPoint }, runtime, null);
+        if (!s.Served.IsReady)
+            return (null, Error(503, "index", s.Served.Failure ?? "the index is still being built; retry in a few seconds"));
+        return (new AskRequest(body.Question!.Trim()) { History = ConversationTurn.FromQuestions(history), AsOf = asOf, IsTalkingPoint = talkingPoint }, null);
     }
 
     private static IResult Error(int status, string field, string message) =>

@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Assistant.Answering;
-using Assistant.Bot.Hosting;
 using Assistant.Core;
+using Assistant.Hosting;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Teams;
 using Microsoft.Bot.Schema;
+using Microsoft.Extensions.Options;
 using Newtonsoft.Json.Linq;
 
 namespace Assistant.Bot.Bot;
@@ -21,35 +22,27 @@ public sealed class ConversationData
     public DateTimeOffset LastActive { get; set; }
 }
 
-/// <summary>One remembered turn: enough to resolve follow-ups and to file feedback against it.</summary>
+/// <summary>One remembered turn: the engine's turn record, plus what feedback on the reply is filed against.</summary>
 public sealed class StoredTurn
 {
-    public string Question { get; set; } = "";
-    public bool IsTalkingPoint { get; set; }
-    public List<string> Layers { get; set; } = [];
+    public ConversationTurn Turn { get; set; } = new() { Question = "" };
     public string? ActivityId { get; set; }
     public string? Answer { get; set; }
 }
 
 /// <summary>The assistant in Teams and Web Chat: questions, /commands, follow-ups, feedback.</summary>
-public sealed partial class AssistantBot(AssistantHost host, ConversationState state, ReviewLog review, Security.ConversationBudget budget,
-    IConfiguration configuration, ILogger<AssistantBot> logger) : TeamsActivityHandler
+public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served, IOptions<AssistantSettings> settings, LayerTaxonomy taxonomy,
+    ConversationState state, ReviewLog review, Security.ConversationBudget budget, IConfiguration configuration, ILogger<AssistantBot> logger) : TeamsActivityHandler
 {
     /// <summary>Least time between two interim updates of a streamed answer (Teams throttles faster ones).</summary>
     private readonly TimeSpan _streamInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Bot:StreamIntervalMs", 1000));
 
-    /// <summary>Turns kept per conversation for follow-ups.</summary>
+    /// <summary>Turns kept per conversation for follow-ups (and for feedback on recent replies).</summary>
     public const int MaxTurns = 10;
 
-    private const string Help = """
-        Ask me about the Microsoft–OpenAI partnership terms, for example "Where can OpenAI's models run?". Every answer cites its sources.
-
-        - **/check** *statement*: check a talking point (supported, contradicted, partly, outdated or not covered)
-        - **/asof** *YYYY-MM-DD*: answer as the sources stood on that day (**/asof off** to clear)
-        - **/sources**: the documents I answer from
-        - **/reset**: forget this conversation
-        - **/help**: this message
-        """;
+    private static readonly string Help =
+        "Ask me about the Microsoft–OpenAI partnership terms, for example \"Where can OpenAI's models run?\". Every answer cites its sources.\n\n"
+        + string.Join('\n', ChatCommand.Help.Select(h => $"- **{h.Usage}**: {h.What}"));
 
     private readonly IStatePropertyAccessor<ConversationData> _data = state.CreateProperty<ConversationData>(nameof(ConversationData));
 
@@ -83,76 +76,62 @@ public sealed partial class AssistantBot(AssistantHost host, ConversationState s
                 $"You're asking faster than I can keep up with. Please wait {Math.Ceiling(wait.TotalSeconds):0} seconds and ask again."), cancellationToken).ConfigureAwait(false);
             return;
         }
-        var data = await _data.GetAsync(turnContext, () => new ConversationData(), cancellationToken).ConfigureAwait(false);
+        var data = await ConversationAsync(turnContext, cancellationToken).ConfigureAwait(false);
         data.LastActive = DateTimeOffset.UtcNow;
-        if (text.StartsWith('/') && !text.StartsWith("/check", StringComparison.OrdinalIgnoreCase))
+        var command = ChatCommand.Parse(text);
+        if (command.Kind is not (ChatCommandKind.Ask or ChatCommandKind.Check) || command.Problem is not null)
         {
-            await CommandAsync(turnContext, data, text, cancellationToken).ConfigureAwait(false);
+            await turnContext.SendActivityAsync(MessageFactory.Text(CommandReply(data, command)), cancellationToken).ConfigureAwait(false);
             return;
         }
-        var isCheck = text.StartsWith("/check", StringComparison.OrdinalIgnoreCase);
-        var question = isCheck ? text[6..].Trim() : text;
-        var runtime = host.Runtime;
-        if (runtime is null)
+        if (!served.IsReady)
         {
-            await turnContext.SendActivityAsync(MessageFactory.Text(host.Failure is null
+            await turnContext.SendActivityAsync(MessageFactory.Text(served.Failure is null
                 ? "I'm still building my index of the sources; please ask again in a few seconds."
                 : "I can't answer right now: my sources could not be loaded. The team has been told."), cancellationToken).ConfigureAwait(false);
             return;
         }
-        if (question.Length == 0)
+        if (QuestionValidator.Problem(command.Text, settings.Value.MaxQuestionLength) is { } problem)
         {
-            await turnContext.SendActivityAsync(MessageFactory.Text("Give me the statement to check, for example: /check OpenAI's core models run only on Azure."), cancellationToken).ConfigureAwait(false);
-            return;
-        }
-        if (question.Length > host.Settings.MaxQuestionLength)
-        {
-            await turnContext.SendActivityAsync(MessageFactory.Text(
-                $"That message is {question.Length} characters long; I take questions of up to {host.Settings.MaxQuestionLength}. Could you shorten it?"), cancellationToken).ConfigureAwait(false);
+            await turnContext.SendActivityAsync(MessageFactory.Text($"{problem} Could you shorten it?"), cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var history = runtime.Extractive.Replay(data.Turns.Select(t => (t.Question, t.IsTalkingPoint, (IReadOnlyList<string>)t.Layers)));
-        var asOf = data.AsOf is null ? (DateOnly?)null : DateOnly.ParseExact(data.AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var request = new AskRequest(question) { History = history, AsOf = asOf, IsTalkingPoint = isCheck };
-        var (answer, activity, sent) = runtime.Answerer is Answering.Generative.GenerativeAnswerer && CanStream(turnContext.Activity)
-            ? await StreamAnswerAsync(turnContext, runtime, request, cancellationToken).ConfigureAwait(false)
-            : await SendAnswerAsync(turnContext, runtime, request, cancellationToken).ConfigureAwait(false);
-        data.Turns.Add(new StoredTurn
-        {
-            Question = question,
-            IsTalkingPoint = isCheck,
-            Layers = [.. answer.Layers],
-            ActivityId = sent?.Id ?? activity.Id,
-            Answer = answer.Text,
-        });
+        var asOf = data.AsOf is { } day && Dates.TryParse(day, out var d) ? d : (DateOnly?)null;
+        var request = new AskRequest(command.Text) { History = data.Turns.Select(t => t.Turn).ToList(), AsOf = asOf, IsTalkingPoint = command.Kind == ChatCommandKind.Check };
+        var (answer, turn, activity, sent) = answerer.Streams && CanStream(turnContext.Activity)
+            ? await StreamAnswerAsync(turnContext, request, cancellationToken).ConfigureAwait(false)
+            : await SendAnswerAsync(turnContext, request, cancellationToken).ConfigureAwait(false);
+        data.Turns.Add(new StoredTurn { Turn = turn, ActivityId = sent?.Id ?? activity.Id, Answer = answer.Text });
         if (data.Turns.Count > MaxTurns)
             data.Turns.RemoveRange(0, data.Turns.Count - MaxTurns);
         await review.AddQuestionAsync(turnContext.Activity.ChannelId ?? "bot", answer, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Answered in {Ms} ms: verdict {Verdict}, {Citations} citations, abstained {Abstained}", answer.LatencyMs, answer.Verdict, answer.Citations.Count, answer.Abstained);
     }
 
-    private static async Task<(Answer, Activity, ResourceResponse?)> SendAnswerAsync(ITurnContext turnContext, AssistantRuntime runtime, AskRequest request, CancellationToken ct)
+    private async Task<(Answer, ConversationTurn, Activity, ResourceResponse?)> SendAnswerAsync(ITurnContext turnContext, AskRequest request, CancellationToken ct)
     {
         await turnContext.SendActivityAsync(new Activity { Type = ActivityTypes.Typing }, ct).ConfigureAwait(false);
-        var (answer, _) = await runtime.Answerer.AnswerAsync(request, ct).ConfigureAwait(false);
+        var (answer, turn) = await answerer.AnswerAsync(request, ct).ConfigureAwait(false);
         var activity = AnswerActivityMapper.ToActivity(answer);
-        return (answer, activity, await turnContext.SendActivityAsync(activity, ct).ConfigureAwait(false));
+        return (answer, turn, activity, await turnContext.SendActivityAsync(activity, ct).ConfigureAwait(false));
     }
 
     /// <summary>Shows the answer as the model writes it (verified sentence by sentence), then the final cited message.</summary>
-    private async Task<(Answer, Activity, ResourceResponse?)> StreamAnswerAsync(ITurnContext turnContext, AssistantRuntime runtime, AskRequest request, CancellationToken ct)
+    private async Task<(Answer, ConversationTurn, Activity, ResourceResponse?)> StreamAnswerAsync(ITurnContext turnContext, AskRequest request, CancellationToken ct)
     {
         var sequence = 1;
         var first = await turnContext.SendActivityAsync(AnswerActivityMapper.StreamUpdate("Searching the sources…", null, sequence, informative: true), ct).ConfigureAwait(false);
         var streamId = first?.Id;
         var last = DateTimeOffset.MinValue;
         Answer? answer = null;
-        await foreach (var update in runtime.Answerer.StreamAsync(request, ct).ConfigureAwait(false))
+        ConversationTurn? turn = null;
+        await foreach (var update in answerer.StreamAsync(request, ct).ConfigureAwait(false))
         {
             if (update.Final is { } final)
             {
                 answer = final;
+                turn = update.Turn;
                 continue;
             }
             if (streamId is null || update.TextSoFar is null || DateTimeOffset.UtcNow - last < _streamInterval)
@@ -163,7 +142,7 @@ public sealed partial class AssistantBot(AssistantHost host, ConversationState s
         var activity = AnswerActivityMapper.ToActivity(answer!);
         if (streamId is not null)
             AnswerActivityMapper.EndStream(activity, streamId);
-        return (answer!, activity, await turnContext.SendActivityAsync(activity, ct).ConfigureAwait(false));
+        return (answer!, turn!, activity, await turnContext.SendActivityAsync(activity, ct).ConfigureAwait(false));
     }
 
     /// <summary>Teams streams in personal chats only; Web Chat through the host's Direct Line always can.</summary>
@@ -171,48 +150,39 @@ public sealed partial class AssistantBot(AssistantHost host, ConversationState s
         activity.ChannelId == DirectLine.DirectLineEndpoints.ChannelId
         || (activity.ChannelId == Microsoft.Bot.Connector.Channels.Msteams && activity.Conversation?.ConversationType == "personal");
 
-    private async Task CommandAsync(ITurnContext turnContext, ConversationData data, string text, CancellationToken ct)
+    /// <summary>The reply to a command (or to a command that cannot be used as typed); user input is never echoed as Markdown.</summary>
+    private string CommandReply(ConversationData data, ChatCommand command)
     {
-        var (command, argument) = text.IndexOf(' ') is var i and > 0 ? (text[..i].ToLowerInvariant(), text[(i + 1)..].Trim()) : (text.ToLowerInvariant(), "");
-        string reply;
-        switch (command)
+        if (command.Problem is not null)
+            return command.Problem;
+        switch (command.Kind)
         {
-            case "/help":
-                reply = Help;
-                break;
-            case "/reset":
+            case ChatCommandKind.Reset:
                 data.Turns.Clear();
                 data.AsOf = null;
-                reply = "Done: I've forgotten this conversation.";
-                break;
-            case "/asof" when argument is "" or "off":
+                return "Done: I've forgotten this conversation.";
+            case ChatCommandKind.AsOf when command.Day is { } day:
+                data.AsOf = Dates.Iso(day);
+                return $"I'll answer as the sources stood on {data.AsOf}.";
+            case ChatCommandKind.AsOf:
                 data.AsOf = null;
-                reply = "I'll answer from all sources, as of today.";
-                break;
-            case "/asof" when DateOnly.TryParseExact(argument, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day):
-                data.AsOf = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                reply = $"I'll answer as the sources stood on {data.AsOf}.";
-                break;
-            case "/asof":
-                reply = $"'{argument}' is not a date I can use; write it as YYYY-MM-DD, for example /asof 2026-03-01.";
-                break;
-            case "/sources":
-                reply = Sources();
-                break;
+                return "I'll answer from all sources, as of today.";
+            case ChatCommandKind.Sources:
+                return Sources();
+            case ChatCommandKind.Help or ChatCommandKind.Quit:
+                return Help;
             default:
-                reply = $"I don't know the command {command}.\n\n{Help}";
-                break;
+                return $"I don't know that command.\n\n{Help}";
         }
-        await turnContext.SendActivityAsync(MessageFactory.Text(reply), ct).ConfigureAwait(false);
     }
 
     private string Sources()
     {
-        if (host.Runtime is not { } runtime)
+        if (!served.IsReady)
             return "I'm still loading my sources.";
         var sb = new StringBuilder("I answer from these sources:\n\n");
-        foreach (var d in runtime.Index.Documents)
-            sb.Append(CultureInfo.InvariantCulture, $"- {d.Info.Date:yyyy-MM-dd} · {d.Info.Title} ({d.Info.Confidence.ToString().ToLowerInvariant()})\n");
+        foreach (var d in served.Current.Index.Documents)
+            sb.Append(CultureInfo.InvariantCulture, $"- {Dates.Iso(d.Info.Date)} · {d.Info.Title} ({d.Info.Confidence.ToString().ToLowerInvariant()})\n");
         return sb.ToString();
     }
 
@@ -220,8 +190,7 @@ public sealed partial class AssistantBot(AssistantHost host, ConversationState s
     {
         if (!membersAdded.Any(m => m.Id != turnContext.Activity.Recipient?.Id))
             return;
-        var examples = host.Runtime?.Taxonomy.Layers.Select(l => l.Questions.FirstOrDefault()).OfType<string>().Take(3).ToList()
-            ?? ["Where can OpenAI's models run?"];
+        var examples = taxonomy.Layers.Select(l => l.Questions.FirstOrDefault()).OfType<string>().Take(3).ToList();
         var welcome = MessageFactory.Text("Hi! I answer questions about the Microsoft–OpenAI partnership terms, with the sources and dates behind every sentence. Try one of these, or type /help.");
         welcome.SuggestedActions = new SuggestedActions { Actions = examples.Select(e => new CardAction(ActionTypes.ImBack, e, value: e)).ToList() };
         await turnContext.SendActivityAsync(welcome, cancellationToken).ConfigureAwait(false);
@@ -248,12 +217,22 @@ public sealed partial class AssistantBot(AssistantHost host, ConversationState s
                 // Not the JSON Teams sends: keep the text as it is.
             }
         }
-        var data = await _data.GetAsync(turnContext, () => new ConversationData(), cancellationToken).ConfigureAwait(false);
+        var data = await ConversationAsync(turnContext, cancellationToken).ConfigureAwait(false);
         var turn = data.Turns.LastOrDefault(t => t.ActivityId == turnContext.Activity.ReplyToId) ?? data.Turns.LastOrDefault();
-        await review.AddFeedbackAsync(new FeedbackRecord(reaction, string.IsNullOrWhiteSpace(comment) ? null : comment, turn?.Question, turn?.Answer,
+        await review.AddFeedbackAsync(new FeedbackRecord(reaction, string.IsNullOrWhiteSpace(comment) ? null : comment, turn?.Turn.Question, turn?.Answer,
             DateTimeOffset.UtcNow, turnContext.Activity.Conversation?.Id ?? ""), cancellationToken).ConfigureAwait(false);
         AssistantTelemetry.RecordFeedback(reaction);
         return new InvokeResponse { Status = 200, Body = new { } };
+    }
+
+    /// <summary>The conversation's memory, as an object whose changes are saved at the end of the turn.</summary>
+    /// <remarks>Storage that keeps JSON (ours, Azure Blob) hands state back as a JObject that the accessor converts to a new
+    /// object on every read; setting the object back makes this turn's changes the ones that are saved.</remarks>
+    private async Task<ConversationData> ConversationAsync(ITurnContext turnContext, CancellationToken ct)
+    {
+        var data = await _data.GetAsync(turnContext, () => new ConversationData(), ct).ConfigureAwait(false);
+        await _data.SetAsync(turnContext, data, ct).ConfigureAwait(false);
+        return data;
     }
 
     /// <summary>The question without @mention markup, trimmed.</summary>

@@ -1,4 +1,4 @@
-using Assistant.Answering;
+using Assistant.Hosting;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Integration.AspNet.Core;
 using Microsoft.Bot.Connector.Authentication;
@@ -12,7 +12,7 @@ public static class BotServices
     /// With MicrosoftAppId/MicrosoftAppPassword (and MicrosoftAppTenantId for single-tenant) set, /api/messages
     /// only accepts requests with a valid Bot Framework token; with none set (local use) it accepts anonymous calls.
     /// </summary>
-    public static IServiceCollection AddBotFramework(this IServiceCollection services, IConfiguration configuration, string dataDir)
+    public static IServiceCollection AddBotFramework(this IServiceCollection services, IConfiguration configuration)
     {
         var appId = configuration["MicrosoftAppId"];
         var password = configuration["MicrosoftAppPassword"];
@@ -29,10 +29,8 @@ public static class BotServices
             },
         });
         services.AddSingleton<IBotFrameworkHttpAdapter>(sp => sp.GetRequiredService<AssistantAdapter>());
-        // Conversation state, the question log and feedback share one durable file.
-        var file = Path.Combine(dataDir, "bot.db");
-        services.AddSingleton(new ReviewLog(file));
-        services.AddSingleton(new SqliteStore(file));
+        // Conversation state shares the review log's durable file (bot.db beside the index).
+        services.AddSingleton(sp => new SqliteStore(sp.GetRequiredService<ReviewLog>().Path));
         services.AddSingleton<IStorage>(sp => sp.GetRequiredService<SqliteStore>());
         services.AddHostedService<Hosting.IdleEviction>();
         services.AddSingleton(sp => new ConversationState(sp.GetRequiredService<IStorage>()));

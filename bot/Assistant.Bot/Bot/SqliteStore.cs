@@ -1,5 +1,6 @@
 using System.Globalization;
 using Assistant.Answering;
+using Assistant.Hosting;
 using Microsoft.Bot.Builder;
 using Microsoft.Data.Sqlite;
 using Newtonsoft.Json;

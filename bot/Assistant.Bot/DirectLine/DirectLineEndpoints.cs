@@ -25,12 +25,15 @@ public static class DirectLineEndpoints
         ContractResolver = new Newtonsoft.Json.Serialization.DefaultContractResolver(),
     };
 
-    public static IServiceCollection AddDirectLine(this IServiceCollection services, IConfiguration configuration, string dataDir)
+    public static IServiceCollection AddDirectLine(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(DirectLineOptions.Section).Get<DirectLineOptions>() ?? new DirectLineOptions();
         options.Validate();
         services.AddSingleton(options);
-        services.AddSingleton(new DirectLineTokens(DirectLineTokens.LoadKey(options, Path.Combine(dataDir, "directline.key")), TimeSpan.FromSeconds(options.TokenLifetimeSeconds)));
+        // The generated key lives beside the index, with the host's other files.
+        services.AddSingleton(sp => new DirectLineTokens(DirectLineTokens.LoadKey(options,
+            Path.Combine(Path.GetDirectoryName(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Assistant.Core.AssistantSettings>>().Value.Index!)!, "directline.key")),
+            TimeSpan.FromSeconds(options.TokenLifetimeSeconds)));
         services.AddSingleton(new DirectLineConversations(TimeSpan.FromMinutes(options.IdleConversationMinutes)));
         return services;
     }

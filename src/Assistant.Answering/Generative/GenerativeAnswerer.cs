@@ -13,7 +13,9 @@ namespace Assistant.Answering.Generative;
 /// <remarks>Retrieval and the "sources don't cover that" decision stay with the extractive answerer: the model is
 /// never asked a question the sources do not cover.</remarks>
 public sealed class GenerativeAnswerer(
+    IRetriever retriever,
     ExtractiveAnswerer extractive,
+    IFollowUpResolver followUps,
     Kernel kernel,
     GroundedPrompts prompts,
     AzureOpenAISettings settings,
@@ -23,12 +25,16 @@ public sealed class GenerativeAnswerer(
     private readonly ILogger _log = logger ?? (ILogger)NullLogger.Instance;
     private readonly IReadOnlySet<string> _layerIds = taxonomy.Layers.Select(l => l.Id).ToHashSet();
 
-    public async Task<(Answer Answer, Turn Turn)> AnswerAsync(AskRequest request, CancellationToken ct = default)
+    public string Mode => $"generative (Azure OpenAI deployment {settings.ChatDeployment})";
+
+    public bool Streams => true;
+
+    public async Task<(Answer Answer, ConversationTurn Turn)> AnswerAsync(AskRequest request, CancellationToken ct = default)
     {
-        Answer? final = null;
+        AnswerUpdate? final = null;
         await foreach (var update in Generate(request, streaming: false, ct).ConfigureAwait(false))
-            final = update.Final ?? final;
-        return (final!, extractive.TurnFor(request, final!));
+            final = update.Final is null ? final : update;
+        return (final!.Final!, final.Turn!);
     }
 
     public IAsyncEnumerable<AnswerUpdate> StreamAsync(AskRequest request, CancellationToken ct = default) => Generate(request, streaming: true, ct);
@@ -37,18 +43,20 @@ public sealed class GenerativeAnswerer(
     {
         using var activity = AssistantTelemetry.Source.StartActivity("assistant.answer");
         var clock = Stopwatch.StartNew();
-        var standalone = await CondenseAsync(request, ct).ConfigureAwait(false);
-        var grounded = standalone is null ? request : request with { Question = standalone, History = [] };
-        var (baseline, _, passages) = await extractive.AnswerWithSourcesAsync(grounded, ct).ConfigureAwait(false);
-        baseline = baseline with { Question = request.Question };
-        if (baseline.Abstained || passages.Count == 0)
+        var resolved = await followUps.ResolveAsync(request.Question, request.History, ct).ConfigureAwait(false);
+        var retrieved = await retriever.RetrieveAsync(resolved, request.IsTalkingPoint, request.AsOf, ct).ConfigureAwait(false);
+        var baseline = extractive.Compose(request, retrieved);
+        var turn = ConversationTurn.Of(request, resolved, baseline);
+        if (baseline.Abstained || retrieved.Passages.Count == 0)
         {
-            AssistantTelemetry.RecordAnswer(baseline, clock.Elapsed.TotalMilliseconds);
-            yield return new AnswerUpdate(null, baseline);
+            baseline = baseline with { LatencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1) };
+            AssistantTelemetry.RecordAnswer(baseline, baseline.LatencyMs);
+            yield return new AnswerUpdate(null, baseline, turn);
             yield break;
         }
+        var grounded = request with { Question = resolved.Context.Length == 0 ? resolved.Text : $"{resolved.Text} (earlier in the conversation: {resolved.Context})" };
 
-        var sources = passages.Take(settings.MaxSources).ToList();
+        var sources = retrieved.Passages.Take(settings.MaxSources).ToList();
         var verifier = new AnswerVerifier(sources, request.IsTalkingPoint, _layerIds);
         var function = request.IsTalkingPoint ? prompts.CheckTalkingPoint : prompts.Answer;
         var arguments = prompts.Arguments(function, grounded.Question, sources, request.AsOf, request.IsTalkingPoint, settings.MaxOutputTokens);
@@ -90,7 +98,7 @@ public sealed class GenerativeAnswerer(
             {
                 var final = f with { LatencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1) };
                 AssistantTelemetry.RecordAnswer(final, final.LatencyMs);
-                yield return update with { Final = final };
+                yield return update with { Final = final, Turn = turn with { Verdict = final.Verdict, Layers = final.Layers, Documents = [.. final.Citations.Select(c => c.DocId).Distinct()] } };
             }
             else
             {
@@ -137,24 +145,6 @@ public sealed class GenerativeAnswerer(
         return verifier.Finish(output, baseline);
     }
 
-    /// <summary>The follow-up rewritten as a standalone question, or null (first turn, or the model failed: the extractive resolver takes over).</summary>
-    private async Task<string?> CondenseAsync(AskRequest request, CancellationToken ct)
-    {
-        if (request.History.Count == 0)
-            return null;
-        try
-        {
-            var result = await kernel.InvokeAsync(prompts.CondenseFollowUp, prompts.CondenseArguments(request.Question, request.History), ct).ConfigureAwait(false);
-            var text = result.GetValue<string>()?.Trim().Trim('"');
-            return string.IsNullOrWhiteSpace(text) || text.Length > 4 * Math.Max(request.Question.Length, 100) ? null : text;
-        }
-        catch (Exception e) when (!ct.IsCancellationRequested)
-        {
-            _log.LogWarning("Could not rewrite the follow-up ({Reason}); resolving it from the conversation instead", Describe(e));
-            return null;
-        }
-    }
-
     private static TokenUsage? Usage(IReadOnlyDictionary<string, object?>? metadata) =>
         metadata is not null && metadata.TryGetValue("Usage", out var u) && u is OpenAI.Chat.ChatTokenUsage usage
             ? new TokenUsage(usage.InputTokenCount, usage.OutputTokenCount)
@@ -166,8 +156,7 @@ public sealed class GenerativeAnswerer(
         ModelOutputException m => m.Message,
         HttpOperationException { StatusCode: { } code } => $"the model service answered {(int)code} {code}",
         System.ClientModel.ClientResultException { Status: > 0 } c => $"the model service answered {c.Status}",
-        Polly.CircuitBreaker.BrokenCircuitException => "calls are paused after repeated failures",
-        Polly.Timeout.TimeoutRejectedException => "the model service timed out",
+        ModelUnavailableException u => u.Message,
         TimeoutException or TaskCanceledException or OperationCanceledException => "the model service timed out",
         HttpRequestException or System.Net.Sockets.SocketException => "the model service could not be reached",
         { InnerException: { } inner } => Describe(inner),
@@ -175,3 +164,7 @@ public sealed class GenerativeAnswerer(
         _ => e.GetType().Name,
     };
 }
+
+/// <summary>The model connection refused a call without trying it (circuit open) or gave up waiting; the message says which.</summary>
+/// <remarks>The connector at the edge translates its resilience library's exceptions into this one.</remarks>
+public sealed class ModelUnavailableException(string reason, Exception? inner = null) : Exception(reason, inner);

@@ -50,7 +50,7 @@ public sealed class GroundedPrompts
         var settings = AzureOpenAIPromptExecutionSettings.FromExecutionSettings(
             function.ExecutionSettings?.GetValueOrDefault(PromptExecutionSettings.DefaultServiceId));
         settings.MaxTokens = maxTokens;
-        var day = (asOf ?? DateOnly.FromDateTime(DateTime.UtcNow)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var day = Dates.Iso(asOf ?? DateOnly.FromDateTime(DateTime.UtcNow));
         return new KernelArguments(settings)
         {
             ["system"] = System,
@@ -62,15 +62,11 @@ public sealed class GroundedPrompts
     }
 
     /// <summary>Arguments for rewriting a follow-up, with the earlier turns oldest first.</summary>
-    public KernelArguments CondenseArguments(string question, IReadOnlyList<Turn> history)
+    public KernelArguments CondenseArguments(string question, IReadOnlyList<ConversationTurn> history)
     {
         var sb = new StringBuilder();
-        foreach (var t in history.TakeLast(4))
-        {
+        foreach (var t in history.TakeLast(RuleBasedFollowUpResolver.Depth))
             sb.Append("Q: ").AppendLine(t.Question);
-            if (t.Answer is { Text.Length: > 0 } a)
-                sb.Append("A: ").AppendLine(a.Text.Length > 300 ? a.Text[..300] + "…" : a.Text);
-        }
         return new KernelArguments { ["history"] = sb.ToString().TrimEnd(), ["question"] = question };
     }
 
@@ -85,7 +81,7 @@ public sealed class GroundedPrompts
             sb.Append(CultureInfo.InvariantCulture, $"[{i + 1}] \"{d.Title}\"");
             if (!string.IsNullOrEmpty(d.Publisher))
                 sb.Append(" — ").Append(d.Publisher);
-            sb.Append(CultureInfo.InvariantCulture, $", {d.Date:yyyy-MM-dd}{(d.DateInferred ? " (date inferred)" : "")}");
+            sb.Append(CultureInfo.InvariantCulture, $", {Dates.Iso(d.Date)}{(d.DateInferred ? " (date inferred)" : "")}");
             sb.Append(CultureInfo.InvariantCulture, $"; confidence: {d.Confidence.ToString().ToLowerInvariant()}");
             if (p.Chunk.Layers.Count > 0)
                 sb.Append("; layers: ").Append(string.Join(", ", p.Chunk.Layers));

@@ -5,7 +5,7 @@ using Qdrant.Client.Grpc;
 namespace Assistant.Retrieval.Qdrant;
 
 /// <summary>Reading the Qdrant index: hybrid search in one Query API call (dense and sparse prefetch fused by RRF,
-/// filtered by layer and date), and the chunk texts kept in memory for context and term statistics.</summary>
+/// filtered by date), and the chunk texts kept in memory for context and term statistics.</summary>
 /// <remarks>Search goes through the alias, so a query sees one whole version, old or new. The in-memory texts are
 /// the version read at open; a host picks up a re-index when it restarts.</remarks>
 public sealed class QdrantIndex : IPassageIndex
@@ -39,7 +39,7 @@ public sealed class QdrantIndex : IPassageIndex
     public async Task<IReadOnlyList<Passage>> SearchAsync(HybridQuery query, CancellationToken ct = default)
     {
         if (query.Vector.Length != 0 && query.Vector.Length != Manifest!.Dimensions)
-            throw new ArgumentException($"the query vector has {query.Vector.Length} dimensions; the index expects {Manifest.Dimensions}", nameof(query));
+            throw new EmbeddingMismatchException(query.Vector.Length, Manifest);
         var filter = Filter(query);
         var prefetch = new List<PrefetchQuery>();
         if (query.Vector.Length != 0)
@@ -56,6 +56,20 @@ public sealed class QdrantIndex : IPassageIndex
             Similarity(query.Vector, p)))];
     }
 
+    public async IAsyncEnumerable<IndexedContent> ExportAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var collection = await _store.CurrentCollectionAsync(ct).ConfigureAwait(false)
+            ?? throw new IndexUnavailableException($"No index in {_store.Description}.");
+        var points = await _store.Call(() => _store.ScrollAllAsync(collection, withVectors: true, ct), "read the index").ConfigureAwait(false);
+        var byDocument = points.GroupBy(p => p.Payload["doc_id"].StringValue).ToDictionary(g => g.Key, g => g.ToList());
+        foreach (var doc in Documents)
+        {
+            var ordered = byDocument.GetValueOrDefault(doc.Info.Id)?.OrderBy(p => p.Payload["ordinal"].IntegerValue).ToList() ?? [];
+            yield return new IndexedContent(doc, [.. ordered.Select(p => QdrantPoints.Chunk(p.Payload))],
+                [.. ordered.Select(p => new ReadOnlyMemory<float>([.. QdrantPoints.DenseOf(p.Vectors.Vectors.Vectors[QdrantPoints.Dense])]))]);
+        }
+    }
+
     public void Dispose()
     {
     }
@@ -63,8 +77,6 @@ public sealed class QdrantIndex : IPassageIndex
     private static Filter? Filter(HybridQuery query)
     {
         var filter = new Filter();
-        if (query.Layers is { Count: > 0 } layers)
-            filter.Must.Add(Conditions.Match("layers", layers.ToList()));
         if (query.AsOf is { } day)
             filter.Must.Add(Conditions.DatetimeRange("date", lte: day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)));
         return filter.Must.Count == 0 ? null : filter;

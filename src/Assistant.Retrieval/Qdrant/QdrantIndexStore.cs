@@ -14,7 +14,8 @@ namespace Assistant.Retrieval.Qdrant;
 /// index manifest in the collection's metadata. A commit moves the alias in one UpdateAliases call.</remarks>
 public sealed class QdrantIndexStore : IIndexStore, IDisposable
 {
-    public const int SchemaVersion = 1;
+    // 2: sentence layers stored as ids (not bit positions of the taxonomy's order).
+    public const int SchemaVersion = 2;
     internal const int Batch = 128;
 
     private readonly ILogger _log;
@@ -55,7 +56,7 @@ public sealed class QdrantIndexStore : IIndexStore, IDisposable
         var current = await CurrentCollectionAsync(ct).ConfigureAwait(false);
         var name = $"{Alias}-{DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture)}";
         await Call(() => CreateCollectionAsync(name, manifest, ct), $"create collection {name}").ConfigureAwait(false);
-        var builder = new QdrantIndexBuilder(this, name, current);
+        var builder = new QdrantIndexBuilder(this, name, current, manifest);
         try
         {
             if (!fresh && current is not null)
@@ -155,7 +156,7 @@ public sealed class QdrantIndexStore : IIndexStore, IDisposable
 }
 
 /// <summary>Builds the next version in a new collection; the alias moves only on commit, and an abandoned build is dropped.</summary>
-internal sealed class QdrantIndexBuilder(QdrantIndexStore store, string collection, string? previous) : IIndexBuilder
+internal sealed class QdrantIndexBuilder(QdrantIndexStore store, string collection, string? previous, IndexManifest manifest) : IIndexBuilder
 {
     private readonly Dictionary<string, (string Hash, int Chunks)> _documents = new(StringComparer.Ordinal);
     private bool _committed;
@@ -190,6 +191,8 @@ internal sealed class QdrantIndexBuilder(QdrantIndexStore store, string collecti
     {
         if (chunks.Count != vectors.Count)
             throw new ArgumentException($"{chunks.Count} chunks but {vectors.Count} vectors", nameof(vectors));
+        if (vectors.FirstOrDefault(v => v.Length != manifest.Dimensions) is { Length: > 0 } wrong)
+            throw new EmbeddingMismatchException(wrong.Length, manifest);
         // Stale points of an earlier version of the document go first; the new ones have ids of their own content.
         if (_documents.ContainsKey(document.Info.Id))
             await DeleteAsync(document.Info.Id, ct).ConfigureAwait(false);

@@ -82,7 +82,7 @@ internal static class QdrantPoints
         var p = point.Payload;
         p["doc_id"] = info.Id;
         p["title"] = info.Title;
-        p["date"] = info.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00Z";
+        p["date"] = Dates.Iso(info.Date) + "T00:00:00Z";
         p["date_inferred"] = info.DateInferred;
         if (info.Publisher is not null)
             p["publisher"] = info.Publisher;
@@ -99,7 +99,7 @@ internal static class QdrantPoints
         p["start"] = chunk.Start;
         p["end"] = chunk.End;
         p["layers"] = chunk.Layers.ToArray();
-        p["sentences"] = SqliteIndexStore.SentencesJson(chunk.Sentences);
+        p["sentences"] = ChunkEncoding.SentencesJson(chunk.Sentences);
         return point;
     }
 
@@ -107,7 +107,7 @@ internal static class QdrantPoints
     {
         Id = p["doc_id"].StringValue,
         Title = p["title"].StringValue,
-        Date = DateOnly.ParseExact(p["date"].StringValue[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture),
+        Date = DateOnly.ParseExact(p["date"].StringValue[..10], Dates.Format, CultureInfo.InvariantCulture),
         DateInferred = p.TryGetValue("date_inferred", out var inferred) && inferred.BoolValue,
         Publisher = p.TryGetValue("publisher", out var publisher) ? publisher.StringValue : null,
         Url = p.TryGetValue("url", out var url) ? url.StringValue : null,
@@ -125,7 +125,7 @@ internal static class QdrantPoints
         (int)p["start"].IntegerValue,
         (int)p["end"].IntegerValue,
         Strings(p, "layers"),
-        SqliteIndexStore.ParseSentences(p["sentences"].StringValue));
+        ChunkEncoding.ParseSentences(p["sentences"].StringValue));
 
     private static string[] Strings(IDictionary<string, Value> p, string key) =>
         p.TryGetValue(key, out var v) ? [.. v.ListValue.Values.Select(x => x.StringValue)] : [];

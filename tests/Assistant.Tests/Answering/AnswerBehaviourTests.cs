@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Assistant.Answering;
+using Assistant.Cli.Evaluation;
 using Assistant.Core;
 using Assistant.Tests.Support;
 
@@ -27,14 +28,14 @@ public sealed partial class AnswerBehaviourTests(RuntimeFixture fixture)
     public async Task Every_marker_has_a_citation_and_every_quote_is_verbatim(string question)
     {
         var answer = await fixture.AskAsync(question);
-        var validator = new CitationValidator(fixture.Runtime.Root);
+        var validator = new CitationValidator(fixture.Assistant.Root);
 
         Assert.False(answer.Abstained);
         var markers = Marker().Matches(answer.Text).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
         Assert.NotEmpty(markers);
         Assert.Equal(markers.Order(), answer.Citations.Select(c => c.N).Order());
         Assert.All(answer.Citations, c => Assert.True(validator.IsVerbatim(c), $"not verbatim in {c.Path}: {c.Quote}"));
-        Assert.All(answer.Citations, c => Assert.Contains(c.Quote, File.ReadAllText(Path.Combine(fixture.Runtime.Root, c.Path)), StringComparison.Ordinal));
+        Assert.All(answer.Citations, c => Assert.Contains(c.Quote, File.ReadAllText(Path.Combine(fixture.Assistant.Root, c.Path)), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -165,7 +166,7 @@ public sealed class QualityGateTests(RuntimeFixture fixture)
     public async Task The_development_set_meets_the_quality_gate()
     {
         var items = EvalItem.Load(RepoPaths.EvalSet);
-        var runner = new EvalRunner(fixture.Runtime.Answerer, fixture.Runtime.Extractive, new EvalGrader(new CitationValidator(fixture.Runtime.Root)));
+        var runner = new EvalRunner(fixture.Assistant.Answerer, fixture.Assistant.Retriever, new EvalGrader(new CitationValidator(fixture.Assistant.Root)));
 
         var grades = await runner.RunAsync(items);
         var m = EvalMetrics.From(grades);

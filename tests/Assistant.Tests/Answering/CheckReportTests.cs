@@ -1,4 +1,5 @@
 using Assistant.Answering;
+using Assistant.Cli.Evaluation;
 using Assistant.Core;
 
 namespace Assistant.Tests.Answering;

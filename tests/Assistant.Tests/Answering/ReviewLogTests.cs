@@ -1,5 +1,6 @@
 using Assistant.Answering;
 using Assistant.Core;
+using Assistant.Hosting;
 
 namespace Assistant.Tests.Answering;
 

@@ -27,7 +27,12 @@ public class BotHostFactory : WebApplicationFactory<Program>
     public async Task<BotHostFactory> ReadyAsync()
     {
         _ = CreateClient();
-        await Services.GetRequiredService<AssistantHost>().WhenReady.WaitAsync(TimeSpan.FromMinutes(2));
+        var served = Services.GetRequiredService<Assistant.Answering.ServedIndex>();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!served.IsReady && served.Failure is null && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        if (!served.IsReady)
+            throw new InvalidOperationException($"The host did not become ready: {served.Failure ?? "timed out"}");
         return this;
     }
 

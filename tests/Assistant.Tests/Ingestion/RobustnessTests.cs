@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Assistant.Ingestion;
 using Assistant.Retrieval;
+using Assistant.Retrieval.Sqlite;
 using Assistant.Tests.Support;
 using FsCheck.Xunit;
 

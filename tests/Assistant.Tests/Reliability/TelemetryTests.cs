@@ -35,7 +35,7 @@ public sealed class AnswerTelemetryTests(RuntimeFixture fixture)
         // Other tests answer in parallel: this test's spans are the ones under its own root.
         using (var root = new Activity("test").Start())
         {
-            await fixture.Runtime.Answerer.AnswerAsync(new AskRequest("Can OpenAI models run on AWS?"));
+            await fixture.Assistant.Answerer.AnswerAsync(new AskRequest("Can OpenAI models run on AWS?"));
             root.Stop();
             spans = new ConcurrentBag<Activity>(spans.Where(s => s.TraceId == root.TraceId));
         }

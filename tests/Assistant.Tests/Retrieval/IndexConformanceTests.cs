@@ -2,6 +2,7 @@ using Assistant.Core;
 using Assistant.Ingestion;
 using Assistant.Retrieval;
 using Assistant.Retrieval.Qdrant;
+using Assistant.Retrieval.Sqlite;
 using Assistant.Tests.Support;
 
 namespace Assistant.Tests.Retrieval;
@@ -41,10 +42,10 @@ public abstract class IndexConformanceTests : IAsyncLifetime
     private IngestionPipeline Pipeline(HashingEmbedder? embedder = null) =>
         new(new CorpusReader(_corpus.Dir), new Chunker(new LayerTagger(DomainKnowledge.LoadTaxonomy(_corpus.Dir))), embedder ?? _embedder, Store);
 
-    private async Task<IReadOnlyList<Passage>> SearchAsync(IPassageIndex index, string text, string? vectorText = null, DateOnly? asOf = null, string[]? layers = null)
+    private async Task<IReadOnlyList<Passage>> SearchAsync(IPassageIndex index, string text, string? vectorText = null, DateOnly? asOf = null)
     {
         var vector = vectorText is null ? ReadOnlyMemory<float>.Empty : (await _embedder.GenerateAsync([vectorText]))[0].Vector;
-        return await index.SearchAsync(new HybridQuery(text, vector, 10) { AsOf = asOf, Layers = layers });
+        return await index.SearchAsync(new HybridQuery(text, vector, 10) { AsOf = asOf });
     }
 
     [SkippableFact]
@@ -99,16 +100,49 @@ public abstract class IndexConformanceTests : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task The_layer_filter_keeps_only_chunks_tagged_with_a_requested_layer()
+    public async Task Layers_are_read_back_as_ids_in_the_order_they_were_tagged()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        await Pipeline().RunAsync();
+        using var index = await Store.OpenAsync();
+        var tagger = new LayerTagger(DomainKnowledge.LoadTaxonomy(_corpus.Dir));
+
+        var chunks = index.Documents.SelectMany(d => index.ChunksOf(d.Info.Id)).ToList();
+
+        Assert.Contains(chunks, c => c.Layers.Contains("government"));
+        Assert.All(chunks.SelectMany(c => c.Sentences.Select(s => (c, s))), x => Assert.Equal(tagger.Tag(x.c.SentenceText(x.s)), x.s.Layers));
+    }
+
+    [SkippableFact]
+    public async Task A_vector_of_another_size_is_refused_with_the_same_error_in_every_store()
     {
         Skip.If(SkipReason is not null, SkipReason);
         await Pipeline().RunAsync();
         using var index = await Store.OpenAsync();
 
-        var hits = await SearchAsync(index, "OpenAI Amazon Pentagon cloud", vectorText: "cloud", layers: ["government"]);
+        var e = await Assert.ThrowsAsync<EmbeddingMismatchException>(() => index.SearchAsync(new HybridQuery("cloud", new float[7])));
 
-        Assert.NotEmpty(hits);
-        Assert.All(hits, h => Assert.Contains("government", h.Chunk.Layers));
+        Assert.Contains("assistant ingest", e.Message, StringComparison.Ordinal);
+        await using var builder = await Store.BeginBuildAsync(index.Manifest!, fresh: false);
+        var document = new SourceDocument(index.Documents[0].Info, "x", "hash");
+        var chunk = index.ChunksOf(index.Documents[0].Info.Id)[0];
+        await Assert.ThrowsAsync<EmbeddingMismatchException>(() => builder.UpsertAsync(document, [chunk], [new float[7]]));
+    }
+
+    [SkippableFact]
+    public async Task Export_yields_every_chunk_with_its_vector()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        await Pipeline().RunAsync();
+        using var index = await Store.OpenAsync();
+
+        var exported = new List<IndexedContent>();
+        await foreach (var content in index.ExportAsync())
+            exported.Add(content);
+
+        Assert.Equal(index.Documents.Select(d => d.Info.Id), exported.Select(e => e.Document.Info.Id));
+        Assert.Equal(index.ChunkCount, exported.Sum(e => e.Chunks.Count));
+        Assert.All(exported, e => Assert.All(e.Vectors, v => Assert.Equal(index.Manifest!.Dimensions, v.Length)));
     }
 
     [SkippableFact]

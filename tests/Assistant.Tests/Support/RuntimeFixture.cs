@@ -1,4 +1,3 @@
-using Assistant.Answering;
 using Assistant.Core;
 
 namespace Assistant.Tests.Support;
@@ -8,28 +7,20 @@ public sealed class RuntimeFixture : IAsyncLifetime
 {
     private string? _dir;
 
-    public AssistantRuntime Runtime { get; private set; } = null!;
+    public TestAssistant Assistant { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         _dir = Directory.CreateTempSubdirectory("assistant-runtime-").FullName;
-        var settings = new AssistantSettings { Corpus = RepoPaths.Corpus, Index = Path.Combine(_dir, "index.db") };
-        Runtime = await AssistantRuntime.StartAsync(settings);
+        Assistant = await TestAssistant.StartAsync(RepoPaths.Corpus, Path.Combine(_dir, "index.db"));
     }
 
-    public async Task<Answer> AskAsync(string question, string? asOf = null, bool talkingPoint = false, params string[] history)
-    {
-        var request = new AskRequest(question)
-        {
-            AsOf = asOf is null ? null : DateOnly.Parse(asOf, System.Globalization.CultureInfo.InvariantCulture),
-            IsTalkingPoint = talkingPoint,
-        };
-        return await Runtime.Answerer.AnswerInConversationAsync(history, request);
-    }
+    public Task<Answer> AskAsync(string question, string? asOf = null, bool talkingPoint = false, params string[] history) =>
+        Assistant.AskAsync(question, asOf is null ? null : Dates.Parse(asOf, "as_of"), talkingPoint, history);
 
     public Task DisposeAsync()
     {
-        Runtime.Dispose();
+        Assistant?.Dispose();
         if (_dir is not null)
             Directory.Delete(_dir, recursive: true);
         return Task.CompletedTask;

@@ -35,28 +35,21 @@ public sealed class AzureOpenAIRuntimeTests : IAsyncLifetime
         _corpus.Dispose();
     }
 
-    private AssistantSettings Settings => new() { Corpus = _corpus.Dir, Index = _corpus.IndexPath, Prompts = RepoPaths.Prompts };
-
-    private AzureOpenAISettings OpenAI => new()
-    {
-        Endpoint = _model.Endpoint,
-        ApiKey = "k",
-        ChatDeployment = "chat-dep",
-        EmbeddingDeployment = "emb-dep",
-        EmbeddingDimensions = 64,
-        MaxRetries = 0,
-    };
+    private Task<TestAssistant> StartAsync(bool openAI) => TestAssistant.StartAsync(_corpus.Dir, _corpus.IndexPath, openAI
+        ? [("Assistant:Prompts", RepoPaths.Prompts), ("AzureOpenAI:Endpoint", _model.Endpoint), ("AzureOpenAI:ApiKey", "k"), ("AzureOpenAI:ChatDeployment", "chat-dep"),
+            ("AzureOpenAI:EmbeddingDeployment", "emb-dep"), ("AzureOpenAI:EmbeddingDimensions", "64"), ("AzureOpenAI:MaxRetries", "0")]
+        : [("Assistant:Prompts", RepoPaths.Prompts)]);
 
     [Fact]
     public async Task Ingesting_with_an_embedding_deployment_records_it_and_another_model_is_refused()
     {
-        using (var runtime = await AssistantRuntime.StartAsync(Settings, openAI: OpenAI))
+        using (var runtime = await StartAsync(openAI: true))
         {
-            Assert.Equal("azure-openai:emb-dep:64", runtime.Index.Manifest!.EmbeddingModel);
+            Assert.Equal("azure-openai:emb-dep:64", runtime.View.Index.Manifest!.EmbeddingModel);
             Assert.Contains(_model.Calls, c => c.Path == "/openai/deployments/emb-dep/embeddings");
-            Assert.StartsWith("generative", runtime.Mode, StringComparison.Ordinal);
+            Assert.StartsWith("generative", runtime.Answerer.Mode, StringComparison.Ordinal);
         }
-        var refused = await Assert.ThrowsAsync<IndexUnavailableException>(() => AssistantRuntime.StartAsync(Settings));
+        var refused = await Assert.ThrowsAsync<IndexUnavailableException>(() => StartAsync(openAI: false));
         Assert.Contains("'azure-openai:emb-dep:64'", refused.Message, StringComparison.Ordinal);
         Assert.Contains("assistant ingest", refused.Message, StringComparison.Ordinal);
     }
@@ -64,7 +57,7 @@ public sealed class AzureOpenAIRuntimeTests : IAsyncLifetime
     [Fact]
     public async Task Instructions_inside_a_source_do_not_change_the_system_prompt()
     {
-        using var runtime = await AssistantRuntime.StartAsync(Settings, openAI: OpenAI);
+        using var runtime = await StartAsync(openAI: true);
         var (answer, _) = await runtime.Answerer.AnswerAsync(new AskRequest("Do stateless APIs run on Azure only?"));
 
         var call = Assert.Single(_model.Calls, c => c.Path.EndsWith("/chat/completions", StringComparison.Ordinal));
@@ -79,8 +72,8 @@ public sealed class AzureOpenAIRuntimeTests : IAsyncLifetime
     [Fact]
     public async Task Without_configuration_nothing_calls_the_model()
     {
-        using var runtime = await AssistantRuntime.StartAsync(Settings);
-        Assert.Equal("extractive", runtime.Mode);
+        using var runtime = await StartAsync(openAI: false);
+        Assert.Equal("extractive", runtime.Answerer.Mode);
         Assert.Empty(_model.Calls);
     }
 }

@@ -24,18 +24,30 @@ public sealed partial class GenerativeAnswererTests(RuntimeFixture fixture) : IA
         await _model.DisposeAsync();
     }
 
+    /// <summary>The generative answerer composed as the hosts compose it, over the fixture's already built index.</summary>
+    private async Task<IAnswerer> CreateAsync(params (string Key, string Value)[] overrides)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Assistant:Corpus"] = RepoPaths.Corpus,
+            ["Assistant:Index"] = fixture.Assistant.Settings.Index,
+            ["Assistant:Prompts"] = RepoPaths.Prompts,
+            ["AzureOpenAI:Endpoint"] = _model.Endpoint,
+            ["AzureOpenAI:ApiKey"] = "test-key-123",
+            ["AzureOpenAI:ChatDeployment"] = "chat-dep",
+            ["AzureOpenAI:MaxRetries"] = "0",
+            ["AzureOpenAI:TimeoutSeconds"] = "10",
+        };
+        foreach (var (key, value) in overrides)
+            settings[key] = value;
+        var assistant = await TestAssistant.StartAsync(settings);
+        _connections.Add(assistant);
+        return assistant.Answerer;
+    }
+
     [GeneratedRegex(@"^\[(\d+)\] """, RegexOptions.Multiline)]
     private static partial Regex SourceHeader();
 
-    private async Task<GenerativeAnswerer> CreateAsync(Action<AzureOpenAISettings>? tune = null)
-    {
-        var settings = new AzureOpenAISettings { Endpoint = _model.Endpoint, ApiKey = "test-key-123", ChatDeployment = "chat-dep", MaxRetries = 0, TimeoutSeconds = 10 };
-        tune?.Invoke(settings);
-        var connection = new ModelConnection(settings.Validate());
-        _connections.Add(connection);
-        var prompts = await GroundedPrompts.LoadAsync(connection.Kernel, RepoPaths.Prompts, fixture.Runtime.Taxonomy);
-        return new GenerativeAnswerer(fixture.Runtime.Extractive, connection.Kernel, prompts, settings, fixture.Runtime.Taxonomy);
-    }
 
     /// <summary>A well-behaved model: one sentence per given source (up to two), plus one bad citation and one uncited sentence.</summary>
     private static string GroundedReply(ModelCall call, string verdict = "partly")
@@ -95,7 +107,7 @@ public sealed partial class GenerativeAnswererTests(RuntimeFixture fixture) : IA
     public async Task A_failing_model_endpoint_gives_the_extractive_answer_with_a_notice(int status)
     {
         _model.Reply = _ => new ModelReply("", Status: status);
-        var answerer = await CreateAsync(s => s.MaxRetries = 1);
+        var answerer = await CreateAsync(("AzureOpenAI:MaxRetries", "1"));
         var (answer, _) = await answerer.AnswerAsync(new AskRequest(Question));
 
         Assert.Equal("extractive", answer.Mode);
@@ -124,7 +136,7 @@ public sealed partial class GenerativeAnswererTests(RuntimeFixture fixture) : IA
     public async Task A_model_that_does_not_answer_in_time_gives_the_extractive_answer()
     {
         _model.Reply = _ => new ModelReply("{}", Delay: TimeSpan.FromSeconds(10));
-        var answerer = await CreateAsync(s => s.TimeoutSeconds = 0.5);
+        var answerer = await CreateAsync(("AzureOpenAI:TimeoutSeconds", "0.5"));
         var (answer, _) = await answerer.AnswerAsync(new AskRequest(Question));
 
         Assert.Equal("extractive", answer.Mode);
@@ -168,7 +180,7 @@ public sealed partial class GenerativeAnswererTests(RuntimeFixture fixture) : IA
         const string standalone = "Can OpenAI's models run on Google Cloud?";
         _model.Reply = c => c.WantsJson ? new ModelReply(GroundedReply(c)) : new ModelReply(standalone);
         var answerer = await CreateAsync();
-        var (first, firstTurn) = await fixture.Runtime.Extractive.AnswerAsync(new AskRequest(Question));
+        var (first, firstTurn) = await fixture.Assistant.Answerer.AnswerAsync(new AskRequest(Question));
         var (answer, _) = await answerer.AnswerAsync(new AskRequest("And Google?") { History = [firstTurn] });
 
         var calls = _model.Calls.ToList();

@@ -3,7 +3,7 @@ using System.Text;
 using Assistant.Core;
 using Microsoft.Data.Sqlite;
 
-namespace Assistant.Answering;
+namespace Assistant.Hosting;
 
 /// <summary>One feedback reaction, with the question and answer it is about.</summary>
 public sealed record FeedbackRecord(string Reaction, string? Comment, string? Question, string? Answer, DateTimeOffset At, string ConversationId);
@@ -31,6 +31,9 @@ public sealed class ReviewLog
     }
 
     public string Path { get; }
+
+    /// <summary>Where the host keeps it: bot.db in the index's folder.</summary>
+    public static string DefaultPath(AssistantSettings settings) => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(settings.Index!)!, "bot.db");
 
     public async Task AddQuestionAsync(string channel, Answer answer, CancellationToken ct = default)
     {
@@ -112,19 +115,19 @@ public sealed class ReviewLog
                 sb.Append(CultureInfo.InvariantCulture, $"most_asked,{Csv(q.Question)},{q.Asked},,{q.LastAt}\n");
             return sb.ToString();
         }
-        sb.Append(CultureInfo.InvariantCulture, $"# Review queue{(since is null ? "" : $" since {since:yyyy-MM-dd}")}\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"# Review queue{(since is { } day ? $" since {Dates.Iso(day)}" : "")}\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"{questions.Sum(q => q.Asked)} questions, {unanswered.Sum(q => q.Abstained)} not covered, {negative.Count} negative feedback.\n\n");
         sb.Append("## Not covered by the sources\n\n");
         sb.Append(unanswered.Count == 0 ? "None.\n" : string.Concat(unanswered.Select(q => $"- {q.Question} ({q.Abstained}×, last {q.LastAt[..10]})\n")));
         sb.Append("\n## Negative feedback\n\n");
-        sb.Append(negative.Count == 0 ? "None.\n" : string.Concat(negative.Select(f => $"- {f.At:yyyy-MM-dd} · {f.Question ?? "(unknown question)"}{(f.Comment is null ? "" : $": \"{f.Comment}\"")}\n")));
+        sb.Append(negative.Count == 0 ? "None.\n" : string.Concat(negative.Select(f => $"- {Dates.Iso(DateOnly.FromDateTime(f.At.UtcDateTime))} · {f.Question ?? "(unknown question)"}{(f.Comment is null ? "" : $": \"{f.Comment}\"")}\n")));
         sb.Append("\n## Most asked\n\n| question | asked | not covered |\n| --- | --- | --- |\n");
         foreach (var q in questions.Take(20))
             sb.Append(CultureInfo.InvariantCulture, $"| {q.Question.Replace("|", "\\|", StringComparison.Ordinal)} | {q.Asked} | {q.Abstained} |\n");
         return sb.ToString();
     }
 
-    private static string Since(DateOnly? since) => since?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+    private static string Since(DateOnly? since) => since is { } d ? Dates.Iso(d) : "";
 
     private static string Csv(string s) => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Assistant.Core;
 using Microsoft.Data.Sqlite;
 
-namespace Assistant.Retrieval;
+namespace Assistant.Retrieval.Sqlite;
 
 /// <summary>The embedded index: one SQLite file with documents, chunks, an FTS5 table and the vectors.</summary>
 /// <remarks>
@@ -14,7 +13,8 @@ namespace Assistant.Retrieval;
 /// </remarks>
 public sealed class SqliteIndexStore(string path) : IIndexStore
 {
-    internal const int SchemaVersion = 3;
+    // 4: layers stored as ids (not bit positions of the taxonomy's order).
+    internal const int SchemaVersion = 4;
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
@@ -77,15 +77,9 @@ public sealed class SqliteIndexStore(string path) : IIndexStore
 
     internal static byte[] ToBytes(ReadOnlyMemory<float> v) => MemoryMarshal.AsBytes(v.Span).ToArray();
 
-    // [start, end, layer index…]: layers keep their order, the sentence's main layer first.
-    internal static string SentencesJson(IReadOnlyList<SentenceSpan> sentences) =>
-        JsonSerializer.Serialize(sentences.Select(s => new[] { s.Start, s.End }.Concat(s.Layers.Select(LayerTaxonomy.IndexOf))));
+    internal static string LayersText(IEnumerable<string> layers) => string.Join(',', layers);
 
-    internal static IReadOnlyList<SentenceSpan> ParseSentences(string json) =>
-        JsonSerializer.Deserialize<int[][]>(json)!.Select(a => new SentenceSpan(a[0], a[1], a[2..].Select(i => LayerTaxonomy.Ids[i]).ToList())).ToList();
-
-
-    internal static int Bits(IEnumerable<string> layers) => LayerTaxonomy.Bitmask(layers);
+    internal static IReadOnlyList<string> ParseLayers(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries);
 }
 
 /// <summary>Writes the next version of a SQLite index in a side file and renames it into place on commit.</summary>
@@ -100,7 +94,7 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
         CREATE TABLE IF NOT EXISTS chunks (
             id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id), ordinal INTEGER NOT NULL,
             section TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
-            layers INTEGER NOT NULL, sentences TEXT NOT NULL, date TEXT NOT NULL, vector BLOB NOT NULL);
+            layers TEXT NOT NULL, sentences TEXT NOT NULL, date TEXT NOT NULL, vector BLOB NOT NULL);
         CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
         CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(title, section, body, tokenize = 'porter unicode61 remove_diacritics 2');
         CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
@@ -151,7 +145,7 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
         foreach (var v in vectors)
         {
             if (v.Length != _manifest.Dimensions)
-                throw new ArgumentException($"a vector has {v.Length} dimensions; the index expects {_manifest.Dimensions}", nameof(vectors));
+                throw new EmbeddingMismatchException(v.Length, _manifest);
         }
         Delete(document.Info.Id);
         var d = document.Info;
@@ -162,13 +156,13 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
         {
             cmd.Parameters.AddWithValue("$id", d.Id);
             cmd.Parameters.AddWithValue("$title", d.Title);
-            cmd.Parameters.AddWithValue("$date", d.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            cmd.Parameters.AddWithValue("$date", Dates.Iso(d.Date));
             cmd.Parameters.AddWithValue("$inferred", d.DateInferred ? 1 : 0);
             cmd.Parameters.AddWithValue("$publisher", (object?)d.Publisher ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$url", (object?)d.Url ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$confidence", d.Confidence.ToString().ToLowerInvariant());
             cmd.Parameters.AddWithValue("$kind", d.Kind);
-            cmd.Parameters.AddWithValue("$layers", string.Join(',', d.Layers));
+            cmd.Parameters.AddWithValue("$layers", SqliteIndexStore.LayersText(d.Layers));
             cmd.Parameters.AddWithValue("$path", d.Path);
             cmd.Parameters.AddWithValue("$hash", document.ContentHash);
             cmd.Parameters.AddWithValue("$offset", document.BodyOffset);
@@ -189,9 +183,9 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
             chunk.Parameters.AddWithValue("$text", c.Text);
             chunk.Parameters.AddWithValue("$start", c.Start);
             chunk.Parameters.AddWithValue("$end", c.End);
-            chunk.Parameters.AddWithValue("$layers", SqliteIndexStore.Bits(c.Layers));
-            chunk.Parameters.AddWithValue("$sentences", SqliteIndexStore.SentencesJson(c.Sentences));
-            chunk.Parameters.AddWithValue("$date", d.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            chunk.Parameters.AddWithValue("$layers", SqliteIndexStore.LayersText(c.Layers));
+            chunk.Parameters.AddWithValue("$sentences", ChunkEncoding.SentencesJson(c.Sentences));
+            chunk.Parameters.AddWithValue("$date", Dates.Iso(d.Date));
             chunk.Parameters.AddWithValue("$vector", SqliteIndexStore.ToBytes(vectors[i]));
             var id = (long)chunk.ExecuteScalar()!;
             fts.Parameters.Clear();

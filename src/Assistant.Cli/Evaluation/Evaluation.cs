@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Assistant.Answering;
 using Assistant.Core;
 
-namespace Assistant.Answering;
+namespace Assistant.Cli.Evaluation;
 
 /// <summary>One item of an evaluation set (shared/eval/README.md).</summary>
 public sealed record EvalItem
@@ -20,6 +21,12 @@ public sealed record EvalItem
     public IReadOnlyList<IReadOnlyList<string>> ExpectMention { get; init; } = [];
     public int? MinSources { get; init; }
     public DateOnly? CiteDateFrom { get; init; }
+
+    /// <summary>The fact or rule the item belongs to (public-2 and later sets), for per-family reporting.</summary>
+    public string? Family { get; init; }
+
+    /// <summary>An in-scope item: the sources cover it, so "not covered" would be a wrongful refusal.</summary>
+    public bool InScope => !(ExpectVerdict.Count > 0 && ExpectVerdict.All(v => v == Verdicts.NotCovered));
 
     public bool IsTalkingPoint => Kind == "talking_point";
 
@@ -62,11 +69,12 @@ public sealed record EvalItem
             ExpectMention = Alternatives(expect["mention"]),
             MinSources = expect["min_sources"]?.GetValue<int>(),
             CiteDateFrom = Date(expect["cite_date_from"]),
+            Family = o["family"]?.GetValue<string>(),
         };
     }
 
     private static DateOnly? Date(JsonNode? n) =>
-        n is null ? null : DateOnly.ParseExact(n.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        n is null ? null : Dates.Parse(n.GetValue<string>(), "date");
 
     private static IReadOnlyList<string> Strings(JsonNode? n) => n switch
     {
@@ -98,6 +106,27 @@ public sealed record EvalGrade(
     /// <summary>Share of the expected evidence found anywhere in the retrieved passages (null when the item lists none).</summary>
     public double? RetrievalRecall { get; init; }
 
+    /// <summary>A verdict of the opposite polarity: yes/supported where every acceptable verdict with a polarity is
+    /// no/contradicted/outdated (and none agrees), or the reverse. Counted strictly: "partly" among the acceptable ones does not excuse it.</summary>
+    public bool Inverted
+    {
+        get
+        {
+            var given = Polarity(Answer.Verdict);
+            return given != 0 && Item.ExpectVerdict.Any(v => Polarity(v) == -given) && !Item.ExpectVerdict.Any(v => Polarity(v) == given);
+        }
+    }
+
+    /// <summary>An in-scope item answered "not covered".</summary>
+    public bool WrongfulRefusal => Item.InScope && Answer.Verdict == Verdicts.NotCovered;
+
+    private static int Polarity(string verdict) => verdict switch
+    {
+        Verdicts.Yes or Verdicts.Supported => 1,
+        Verdicts.No or Verdicts.Contradicted or Verdicts.Outdated => -1,
+        _ => 0,
+    };
+
     public bool Passed =>
         VerdictOk && AbstentionOk && LayerRecall is null or 1.0 && EvidenceRecall is null or 1.0 && MentionRecall is null or 1.0
         && ValidCitations == Citations && MarkersOk && SourcesOk && DateOk;
@@ -121,7 +150,7 @@ public sealed record EvalGrade(
         if (!SourcesOk)
             yield return $"fewer than {Item.MinSources} sources";
         if (!DateOk)
-            yield return $"no citation dated on or after {Item.CiteDateFrom:yyyy-MM-dd}";
+            yield return $"no citation dated on or after {(Item.CiteDateFrom is { } d ? Dates.Iso(d) : "")}";
     }
 }
 
@@ -138,7 +167,9 @@ public sealed record EvalMetrics(
     double CitationValidity,
     double LatencyP50,
     double LatencyP95,
-    double RetrievalRecall)
+    double RetrievalRecall,
+    int Inverted,
+    int WrongfulRefusals)
 {
     public static EvalMetrics From(IReadOnlyList<EvalGrade> grades)
     {
@@ -157,8 +188,16 @@ public sealed record EvalMetrics(
             citations == 0 ? 1 : grades.Sum(g => g.ValidCitations) / (double)citations,
             Percentile(latencies, 0.50),
             Percentile(latencies, 0.95),
-            Mean(grades.Select(g => g.RetrievalRecall)));
+            Mean(grades.Select(g => g.RetrievalRecall)),
+            grades.Count(g => g.Inverted),
+            grades.Count(g => g.WrongfulRefusal));
     }
+
+    /// <summary>Pass rate per family (items without one are grouped as "(none)").</summary>
+    public static IReadOnlyList<(string Family, int Items, int Passed, int Inverted, int Refused)> ByFamily(IReadOnlyList<EvalGrade> grades) =>
+        grades.GroupBy(g => g.Item.Family ?? "(none)")
+            .Select(g => (g.Key, g.Count(), g.Count(x => x.Passed), g.Count(x => x.Inverted), g.Count(x => x.WrongfulRefusal)))
+            .ToList();
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
@@ -192,7 +231,7 @@ public sealed partial class EvalGrader(CitationValidator validator)
             answer.Citations.Count(validator.IsVerbatim),
             Marker().Matches(answer.Text).All(m => numbers.Contains(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))),
             item.MinSources is not { } min || answer.Citations.Select(c => c.DocId).Distinct().Count() >= min,
-            item.CiteDateFrom is not { } from || answer.Citations.Any(c => string.CompareOrdinal(c.Date, from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) >= 0));
+            item.CiteDateFrom is not { } from || answer.Citations.Any(c => string.CompareOrdinal(c.Date, Dates.Iso(from)) >= 0));
     }
 
     /// <summary>Case-insensitive, whitespace collapsed, typographic quotes and dashes folded.</summary>
@@ -232,7 +271,7 @@ public sealed partial class CitationValidator(string root)
 
 /// <summary>Runs an evaluation set through an answerer, conversation by conversation.</summary>
 /// <remarks>Retrieval recall is measured on the extractive answerer's retrieval, which both modes share.</remarks>
-public sealed class EvalRunner(IAnswerer answerer, ExtractiveAnswerer retrieval, EvalGrader grader)
+public sealed class EvalRunner(IAnswerer answerer, IRetriever retriever, EvalGrader grader)
 {
     public async Task<IReadOnlyList<EvalGrade>> RunAsync(IReadOnlyList<EvalItem> items, IProgress<(int Done, int Total)>? progress = null, CancellationToken ct = default)
     {
@@ -240,8 +279,9 @@ public sealed class EvalRunner(IAnswerer answerer, ExtractiveAnswerer retrieval,
         foreach (var item in items)
         {
             var request = new AskRequest(item.Question) { AsOf = item.AsOf, IsTalkingPoint = item.IsTalkingPoint, Id = item.Id };
-            var answer = await answerer.AnswerInConversationAsync(item.History, request, ct).ConfigureAwait(false);
-            var passages = item.ExpectEvidence.Count == 0 ? [] : await retrieval.RetrieveAsync(string.Join(' ', item.History.Append(item.Question)), item.AsOf, ct).ConfigureAwait(false);
+            var (answer, _) = await answerer.AnswerAsync(request with { History = ConversationTurn.FromQuestions(item.History) }, ct).ConfigureAwait(false);
+            var passages = item.ExpectEvidence.Count == 0 ? []
+                : (await retriever.RetrieveAsync(new ResolvedQuestion(item.Question, string.Join(' ', item.History)), item.IsTalkingPoint, item.AsOf, ct).ConfigureAwait(false)).Passages;
             var retrieved = passages.Select(p => EvalGrader.Normalize(p.Chunk.Text)).ToList();
             grades.Add(grader.Grade(item, answer) with
             {
@@ -252,15 +292,4 @@ public sealed class EvalRunner(IAnswerer answerer, ExtractiveAnswerer retrieval,
         }
         return grades;
     }
-}
-
-/// <summary>JSON options for answers: contract field names, readable Unicode.</summary>
-public static class AnswerJson
-{
-    public static readonly JsonSerializerOptions Compact = new()
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    public static readonly JsonSerializerOptions Indented = new(Compact) { WriteIndented = true };
 }

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using Assistant.Core;
 using Microsoft.Data.Sqlite;
 
-namespace Assistant.Retrieval;
+namespace Assistant.Retrieval.Sqlite;
 
 /// <summary>A read-only view of one version of the SQLite index: chunks and vectors in memory, FTS5 on disk.</summary>
 public sealed class SqliteIndex : IPassageIndex
@@ -14,7 +14,6 @@ public sealed class SqliteIndex : IPassageIndex
     private readonly Dictionary<long, int> _rowToSlot = [];
     private readonly List<Chunk> _chunks = [];
     private readonly List<DocumentInfo> _chunkDocs = [];
-    private readonly List<int> _layerBits = [];
     private readonly float[] _vectors;
     private readonly Dictionary<string, IndexedDocument> _documents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Chunk>> _byDocument = new(StringComparer.Ordinal);
@@ -37,13 +36,13 @@ public sealed class SqliteIndex : IPassageIndex
                 {
                     Id = r.GetString(0),
                     Title = r.GetString(1),
-                    Date = DateOnly.ParseExact(r.GetString(2), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    Date = DateOnly.ParseExact(r.GetString(2), Dates.Format, CultureInfo.InvariantCulture),
                     DateInferred = r.GetInt32(3) != 0,
                     Publisher = r.IsDBNull(4) ? null : r.GetString(4),
                     Url = r.IsDBNull(5) ? null : r.GetString(5),
                     Confidence = Enum.Parse<Confidence>(r.GetString(6), ignoreCase: true),
                     Kind = r.GetString(7),
-                    Layers = r.GetString(8).Split(',', StringSplitOptions.RemoveEmptyEntries),
+                    Layers = SqliteIndexStore.ParseLayers(r.GetString(8)),
                     Path = r.GetString(9),
                 };
                 _documents[info.Id] = new IndexedDocument(info, r.GetString(10), 0);
@@ -56,16 +55,14 @@ public sealed class SqliteIndex : IPassageIndex
             while (r.Read())
             {
                 var docId = r.GetString(1);
-                var bits = r.GetInt32(7);
                 var chunk = new Chunk(docId, r.GetInt32(2), r.GetString(3), r.GetString(4), r.GetInt32(5), r.GetInt32(6),
-                    LayerTaxonomy.FromBitmask(bits), SqliteIndexStore.ParseSentences(r.GetString(8)));
+                    SqliteIndexStore.ParseLayers(r.GetString(7)), ChunkEncoding.ParseSentences(r.GetString(8)));
                 _rowToSlot[r.GetInt64(0)] = _chunks.Count;
                 _chunks.Add(chunk);
                 if (!_byDocument.TryGetValue(docId, out var list))
                     _byDocument[docId] = list = [];
                 list.Add(chunk);
                 _chunkDocs.Add(_documents[docId].Info);
-                _layerBits.Add(bits);
                 vectors.AddRange(MemoryMarshal.Cast<byte, float>((byte[])r.GetValue(9)));
                 counts[docId] = counts.GetValueOrDefault(docId) + 1;
             }
@@ -84,15 +81,18 @@ public sealed class SqliteIndex : IPassageIndex
 
     public IReadOnlyList<Chunk> ChunksOf(string docId) => _byDocument.TryGetValue(docId, out var list) ? list : [];
 
-    /// <summary>Every document with its chunks and their vectors, for copying the index to another store without re-embedding.</summary>
-    public IEnumerable<(IndexedDocument Document, IReadOnlyList<Chunk> Chunks, IReadOnlyList<ReadOnlyMemory<float>> Vectors)> Export()
+    public async IAsyncEnumerable<IndexedContent> ExportAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
+        await Task.CompletedTask.ConfigureAwait(false);
         // Slots are in (document, ordinal) order, as the chunks were read.
         var dims = Manifest!.Dimensions;
         var vectors = Enumerable.Range(0, _chunks.Count).GroupBy(slot => _chunks[slot].DocId)
             .ToDictionary(g => g.Key, g => g.Select(slot => new ReadOnlyMemory<float>(_vectors, slot * dims, dims)).ToList());
         foreach (var doc in Documents)
-            yield return (doc, ChunksOf(doc.Info.Id), vectors.GetValueOrDefault(doc.Info.Id) ?? []);
+        {
+            ct.ThrowIfCancellationRequested();
+            yield return new IndexedContent(doc, ChunksOf(doc.Info.Id), vectors.GetValueOrDefault(doc.Info.Id) ?? []);
+        }
     }
 
     public Task<IReadOnlyList<Passage>> SearchAsync(HybridQuery query, CancellationToken ct = default) => Task.FromResult(Search(query));
@@ -101,10 +101,8 @@ public sealed class SqliteIndex : IPassageIndex
     {
         var dims = Manifest!.Dimensions;
         if (query.Vector.Length != 0 && query.Vector.Length != dims)
-            throw new IndexUnavailableException($"The query vector has {query.Vector.Length} dimensions; the index was built with {Manifest.EmbeddingModel} ({dims}).");
-        var mask = query.Layers is { Count: > 0 } l ? SqliteIndexStore.Bits(l) : 0;
-        bool Allowed(int slot) =>
-            (mask == 0 || (_layerBits[slot] & mask) != 0) && (query.AsOf is not { } asOf || _chunkDocs[slot].Date <= asOf);
+            throw new EmbeddingMismatchException(query.Vector.Length, Manifest);
+        bool Allowed(int slot) => query.AsOf is not { } asOf || _chunkDocs[slot].Date <= asOf;
 
         // On large indexes the two rankings run side by side: the keyword side waits on SQLite, the dense side computes.
         var vector = query.Vector;
@@ -136,9 +134,9 @@ public sealed class SqliteIndex : IPassageIndex
         var match = FtsQuery(SelectiveTerms(query.Text));
         if (match.Length == 0)
             return [];
-        // Filters are applied in memory (layers and dates are loaded): joining the chunks table in SQL would cost a
-        // lookup per match. With filters, more candidates are read so enough remain.
-        var filtered = query.AsOf is not null || query.Layers is { Count: > 0 };
+        // The date filter is applied in memory (dates are loaded): joining the chunks table in SQL would cost a
+        // lookup per match. With a filter, more candidates are read so enough remain.
+        var filtered = query.AsOf is not null;
         var result = new List<int>();
         lock (_gate)
         {

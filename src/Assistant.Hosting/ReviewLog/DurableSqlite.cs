@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Assistant.Answering;
+namespace Assistant.Hosting;
 
 /// <summary>Connections to the host's durable SQLite file (bot.db), shared by the bot state and the review log.</summary>
 public static class DurableSqlite

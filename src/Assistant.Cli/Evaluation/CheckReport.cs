@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using Assistant.Core;
 
-namespace Assistant.Answering;
+namespace Assistant.Cli.Evaluation;
 
 /// <summary>A readable report of a batch of talking-point checks: a summary table, then each point with its quotes.</summary>
 public static class CheckReport
@@ -13,7 +13,7 @@ public static class CheckReport
     public static string Write(IReadOnlyList<Answer> answers, string format, LayerTaxonomy taxonomy, DateOnly? asOf) =>
         format.Equals(".html", StringComparison.OrdinalIgnoreCase) ? Html(answers, taxonomy, asOf) : Markdown(answers, taxonomy, asOf);
 
-    private static string AsOfText(DateOnly? asOf) => asOf?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "all sources (today)";
+    private static string AsOfText(DateOnly? asOf) => asOf is { } d ? Dates.Iso(d) : "all sources (today)";
 
     private static IEnumerable<(string Verdict, int Count)> Summary(IReadOnlyList<Answer> answers) =>
         Verdicts.ForTalkingPoints.Select(v => (v, answers.Count(a => a.Verdict == v))).Where(p => p.Item2 > 0);
