@@ -71,6 +71,7 @@ public sealed partial class ChatPageBrowserTests(KestrelBotHostFactory factory) 
         Assert.Equal(1, await Bubbles(page, ChatPage.Welcome).CountAsync());
         Assert.Equal(0, await Bubbles(page, Question).CountAsync());
         Assert.Equal(before + 1, conversations.Count);
+        Assert.Equal("New conversation started.", await page.Locator(".assistant-chat__announce[role='status']").TextContentAsync());
         // Web Chat warns about user ids with Direct Line's reserved "dl_" prefix.
         Assert.DoesNotContain(warnings, w => w.Contains("dl_", StringComparison.Ordinal));
         // The new conversation answers too.

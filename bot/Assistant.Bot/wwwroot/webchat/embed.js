@@ -117,6 +117,8 @@
   function start() {
     if (starting) return;
     starting = true;
+    var restarted = current !== null;
+    announce.textContent = '';
     if (current) {
       current.directLine.end();
       current.host.remove();
@@ -139,7 +141,8 @@
           if (status === FAILED_TO_CONNECT && current && current.directLine === directLine) explain(new TypeError('the conversation could not be reached'), domain);
         });
         render();
-        announce.textContent = 'New conversation started.';
+        // Screen readers hear the new start; the first one needs no announcement.
+        if (restarted) announce.textContent = 'New conversation started.';
       })
       .catch(function (e) { explain(e, tokenUrl); })
       .then(function () { starting = false; });
