@@ -367,12 +367,18 @@ internal static class CliApp
         var appId = new Option<string>("--app-id") { Description = "Microsoft App ID of the Azure Bot registration (a GUID)", Required = true };
         var output = new Option<string>("--out") { Description = "Zip file to write", DefaultValueFactory = _ => "assistant-teams.zip" };
         var dir = new Option<string?>("--teams-dir") { Description = "Folder with manifest.json and icons (default: bot/teams beside the corpus)" };
-        var cmd = new Command("teams-package", "Write the Teams app package (manifest + icons) for upload to Teams") { appId, output, dir };
+        var developer = new Option<string?>("--developer-name") { Description = $"Publisher name shown in Teams (up to {TeamsPublisher.MaxNameLength} characters; default: a placeholder)" };
+        var website = new Option<string?>("--website-url") { Description = "https:// page with support information (default: an example.com placeholder)" };
+        var privacy = new Option<string?>("--privacy-url") { Description = "https:// privacy statement (default: an example.com placeholder)" };
+        var terms = new Option<string?>("--terms-url") { Description = "https:// terms of use (default: an example.com placeholder)" };
+        var cmd = new Command("teams-package", "Write the Teams app package (manifest + icons) for upload to Teams") { appId, output, dir, developer, website, privacy, terms };
         cmd.SetAction(async (pr, ct) => await Run(() =>
         {
             using var host = CliHost.Build(pr);
             var teamsDir = pr.GetValue(dir) ?? Path.Combine(Path.GetDirectoryName(Settings(host).Corpus!)!, "bot", "teams");
-            TeamsPackage.Write(teamsDir, pr.GetValue(appId)!, pr.GetValue(output)!);
+            var publisher = new TeamsPublisher(pr.GetValue(developer), pr.GetValue(website), pr.GetValue(privacy), pr.GetValue(terms));
+            foreach (var warning in TeamsPackage.Write(teamsDir, pr.GetValue(appId)!, pr.GetValue(output)!, publisher))
+                Console.Error.WriteLine($"warning: {warning}");
             Out.MarkupLineInterpolated($"Wrote {pr.GetValue(output)}: upload it in Teams (Apps > Manage your apps > Upload an app).");
             return Task.FromResult(0);
         }).ConfigureAwait(false));

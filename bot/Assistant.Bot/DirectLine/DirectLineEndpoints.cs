@@ -185,7 +185,8 @@ public static class DirectLineEndpoints
                 // No usable user id: a random one is given below.
             }
         }
-        return "dl_" + Guid.NewGuid().ToString("N")[..12];
+        // Direct Line reserves ids starting with "dl_" for the ones it makes up itself.
+        return "user-" + Guid.NewGuid().ToString("N")[..12];
     }
 
     private static string ServiceUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{Prefix}/";

@@ -32,7 +32,10 @@ internal static class ChatPage
     public static void SkipWithoutBrowser() =>
         Skip.If(!File.Exists(Chromium) && Environment.GetEnvironmentVariable("CI") != "true", $"{Chromium} is not installed (apt-get install -y chromium)");
 
-    public static async Task<(IPlaywright Playwright, IBrowser Browser, IPage Page, ILocator SendBox)> OpenAsync(Uri address)
+    /// <summary>The start of the bot's welcome, shown when a conversation starts.</summary>
+    public const string Welcome = "Hi! I answer questions";
+
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
     {
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -41,13 +44,29 @@ internal static class ChatPage
             Headless = true,
             Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 900 } });
+        return (playwright, browser);
+    }
+
+    /// <summary>A page in a browser context with the given colour scheme (what the operating system would report).</summary>
+    public static async Task<IPage> NewPageAsync(IBrowser browser, ColorScheme scheme = ColorScheme.Light)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 900 }, ColorScheme = scheme });
+        return await context.NewPageAsync();
+    }
+
+    public static async Task<(IPlaywright Playwright, IBrowser Browser, IPage Page, ILocator SendBox)> OpenAsync(Uri address, ColorScheme scheme = ColorScheme.Light)
+    {
+        var (playwright, browser) = await LaunchAsync();
+        var page = await NewPageAsync(browser, scheme);
         await page.GotoAsync(address.ToString());
-        var box = page.Locator("input[data-id='webchat-sendbox-input'], textarea[data-id='webchat-sendbox-input']").First;
+        var box = SendBox(page);
         await box.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
-        await page.GetByText("Hi! I answer questions").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        await page.GetByText(Welcome).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
         return (playwright, browser, page, box);
     }
+
+    public static ILocator SendBox(IPage page) =>
+        page.Locator("input[data-id='webchat-sendbox-input'], textarea[data-id='webchat-sendbox-input']").First;
 
     public static async Task ScreenshotAsync(IPage page, string name)
     {
