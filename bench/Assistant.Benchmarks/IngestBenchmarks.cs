@@ -38,8 +38,9 @@ public class IngestBenchmarks
     [Benchmark(Description = "ingest (read, chunk, tag, embed, write, swap)")]
     public Task<IngestReport> Ingest()
     {
-        var chunker = new Chunker(new LayerTagger(DomainKnowledge.LoadTaxonomy(_corpus)));
-        return new IngestionPipeline(new CorpusReader(_corpus), chunker, _embedder, new SqliteIndexStore(_index)).RunAsync();
+        var taxonomy = DomainKnowledge.LoadTaxonomy(_corpus);
+        return new IngestionPipeline(new CorpusReader(_corpus), new Chunker(new LayerTagger(taxonomy)), _embedder, new SqliteIndexStore(_index),
+            taxonomy, DomainKnowledge.LoadLexicon(_corpus)).RunAsync();
     }
 
     [GlobalCleanup]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Assistant.Answering.Ledger;
 using Assistant.Core;
 
 namespace Assistant.Answering;
@@ -31,19 +32,104 @@ public interface IAnswerer
     IAsyncEnumerable<AnswerUpdate> StreamAsync(AskRequest request, CancellationToken ct = default);
 }
 
-/// <summary>Everything the extractive answerer reads: taxonomy, lexicon and term statistics of the current index.</summary>
+/// <summary>Everything the engine reads for one index version: taxonomy, lexicon, settings, the term statistics of the
+/// passages, and the terms ledger with its vectors.</summary>
 public sealed class AnswerKnowledge
 {
-    public AnswerKnowledge(LayerTaxonomy taxonomy, Lexicon lexicon, IPassageIndex index)
+    private readonly Dictionary<string, List<(Chunk Chunk, string Clean)>> _chunks = new(StringComparer.Ordinal);
+    private readonly IPassageIndex _index;
+    private readonly HashSet<string> _vocabulary;
+    private readonly HashSet<string> _vocabularyWords;
+
+    public AnswerKnowledge(LayerTaxonomy taxonomy, Lexicon lexicon, IPassageIndex index, AnsweringSettings? settings = null)
     {
+        _index = index;
         Taxonomy = taxonomy;
         Lexicon = lexicon;
+        Settings = settings ?? new AnsweringSettings();
         Tagger = new LayerTagger(taxonomy);
-        Matcher = new TermMatcher(lexicon, TermStatistics.From(index));
+        var statistics = TermStatistics.From(index);
+        Matcher = new TermMatcher(lexicon, statistics);
         Analyzer = new QuestionAnalyzer(Matcher, Tagger);
         Stances = new StanceDetector(lexicon, Matcher);
         Selector = new EvidenceSelector(Matcher, Stances, Tagger);
         Composer = new AnswerComposer(taxonomy, Selector);
+        Claims = new ClaimReader(lexicon);
+        Ledger = new LedgerMatcher(index.Ledger, index.TermVectors, Claims, Settings, statistics.Stems);
+        Reasoner = new LedgerReasoner(Claims);
+        LedgerComposer = new LedgerComposer(taxonomy, lexicon);
+        LedgerReader = new LedgerReader(Claims, Ledger, Reasoner, Settings);
+        foreach (var doc in index.Documents)
+            _chunks[doc.Info.Id] = [.. index.ChunksOf(doc.Info.Id).Select(c => (c, QuoteText.Clean(c.Text)))];
+        // Every word the sources, the terms and the lexicon use: a question word outside it names something they do not cover.
+        var texts = index.Documents.SelectMany(d => index.ChunksOf(d.Info.Id).Select(c => c.Text).Append(d.Info.Title))
+            .Concat(index.Ledger.Terms.SelectMany(t => t.Texts))
+            .Concat(lexicon.Entities.SelectMany(e => e.Names))
+            .Concat(lexicon.Aliases.Select(a => a.Meaning))
+            .Concat(taxonomy.Layers.SelectMany(l => l.Questions.Append(l.Description).Append(l.Name)));
+        _vocabularyWords = texts.SelectMany(Core.Terms.Words).Where(w => w.Length >= 4).ToHashSet(StringComparer.Ordinal);
+        _vocabulary = _vocabularyWords.Select(Core.Terms.Stem).Concat(statistics.Stems).Concat(lexicon.Vocabulary).ToHashSet(StringComparer.Ordinal);
+    }
+
+    public AnsweringSettings Settings { get; }
+    public ClaimReader Claims { get; }
+    public LedgerMatcher Ledger { get; }
+    public LedgerReasoner Reasoner { get; }
+    public LedgerComposer LedgerComposer { get; }
+    public LedgerReader LedgerReader { get; }
+
+    /// <summary>Whether a word is a name the lexicon knows (an entity's name or a shorthand), even if no source uses it.</summary>
+    public bool IsKnownName(string surface)
+    {
+        var folded = TextFolding.Fold(surface);
+        return Lexicon.Entities.Any(e => e.Names.Any(n => TextFolding.Fold(n) == folded))
+            || Lexicon.Aliases.Any(a => TextFolding.Fold(a.Shorthand) == folded || TextFolding.Fold(a.Meaning) == folded);
+    }
+
+    /// <summary>The company behind a cloud (aws → amazon), or null.</summary>
+    public string? OwnerOf(string platform) => Lexicon.Entities.FirstOrDefault(e => e.Id == platform)?.Owner;
+
+    /// <summary>Content words of the text that no source, term or lexicon entry uses, and that are not a misspelling of
+    /// one that is (within two letters of a known word of similar length).</summary>
+    public IReadOnlyList<string> UnknownWords(string text)
+    {
+        var words = Core.Terms.Words(text).Where(w => w.Length >= 4 && !Core.Terms.IsStopWord(w) && !w.All(char.IsDigit)).Distinct().ToList();
+        return words.Where(w => !_vocabulary.Contains(Core.Terms.Stem(w)) && !Lexicon.MetaTerms.Contains(Core.Terms.Stem(w)) && !NearKnown(w)).ToList();
+    }
+
+    private bool NearKnown(string word) =>
+        _vocabularyWords.Any(k => Math.Abs(k.Length - word.Length) <= 2 && k[0] == word[0] && EditDistance(k, word) <= (word.Length >= 7 ? 2 : 1));
+
+    private static int EditDistance(string a, string b)
+    {
+        var d = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+            d[j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var previous = d[0];
+            d[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var current = d[j];
+                d[j] = Math.Min(Math.Min(d[j] + 1, d[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
+                previous = current;
+            }
+        }
+        return d[b.Length];
+    }
+
+    /// <summary>The passage a ledger quote comes from: the chunk of its document that contains its first words.</summary>
+    public Passage? PassageOf(string docId, string quote)
+    {
+        if (!_chunks.TryGetValue(docId, out var chunks))
+            return null;
+        var clean = QuoteText.Clean(quote);
+        var head = clean[..Math.Min(clean.Length, 60)];
+        var hit = chunks.FirstOrDefault(c => c.Clean.Contains(clean, StringComparison.Ordinal)).Chunk
+            ?? chunks.FirstOrDefault(c => c.Clean.Contains(head, StringComparison.Ordinal)).Chunk;
+        var info = _index.Documents.FirstOrDefault(d => d.Info.Id == docId)?.Info;
+        return hit is null || info is null ? null : new Passage(hit, info, 0, null, null, 0);
     }
 
     public LayerTaxonomy Taxonomy { get; }
@@ -86,6 +172,8 @@ public sealed class ExtractiveAnswerer(IRetriever retriever, IFollowUpResolver f
         var knowledge = r.View.Knowledge;
         if (r.Gap is not null)
             return Abstain(knowledge, request, r.Gap);
+        if (r.Findings.Count > 0)
+            return FromLedger(request, r);
         var (q, evidence) = (r.Question, r.Evidence);
         var top = evidence.Where(e => e.Score >= 0.45 * evidence[0].Score).Take(14).ToList();
         var (verdict, layerVerdicts) = VerdictRules.Decide(q, top, r.Claim);
@@ -103,6 +191,29 @@ public sealed class ExtractiveAnswerer(IRetriever retriever, IFollowUpResolver f
             FollowUps = FollowUps(knowledge, c.Layers, r.Passages, request.History, request.Question),
             AsOf = request.AsOf is { } d ? Dates.Iso(d) : null,
             Findings = q.Form == QuestionForm.Open ? null : Findings(layerVerdicts, c),
+            Rephrasing = c.Rephrasing,
+        };
+    }
+
+    /// <summary>The answer from the terms ledger: the matched terms' states on the day asked, quoted.</summary>
+    private static Answer FromLedger(AskRequest request, Retrieved r)
+    {
+        var knowledge = r.View.Knowledge;
+        var verdict = knowledge.LedgerComposer.Decide(r.Reading, r.Findings);
+        var c = knowledge.LedgerComposer.Compose(r.Reading, verdict, r.Day, request.AsOf is not null, knowledge.PassageOf);
+        if (c.Citations.Count == 0)
+            return Abstain(knowledge, request, "the sources do not confirm or contradict this statement");
+        return new Answer
+        {
+            Id = request.Id,
+            Question = request.Question,
+            Text = c.Text,
+            Verdict = verdict.Verdict,
+            Layers = c.Layers,
+            Citations = c.Citations,
+            FollowUps = FollowUps(knowledge, c.Layers, r.Passages, request.History, request.Question),
+            AsOf = request.AsOf is { } d ? Dates.Iso(d) : null,
+            Findings = r.Reading.Form == QuestionForm.Open ? null : c.Findings,
             Rephrasing = c.Rephrasing,
         };
     }

@@ -61,8 +61,17 @@ public sealed partial class QuestionAnalyzer(TermMatcher matcher, LayerTagger ta
         "should", "may", "might", "must", "shall", "isnt", "arent", "doesnt", "dont", "didnt", "cant", "wont", "hasnt", "havent",
     };
 
+    private static readonly HashSet<string> Openings = new(StringComparer.Ordinal)
+    {
+        "and", "but", "so", "ok", "okay", "well", "also", "then", "hmm", "right", "now", "hey", "quick", "question",
+    };
+
     private static readonly string[] Months =
         ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+
+    // "MSFT has a ROFR, yes?", "…, right?", "…, is that still the case?": a statement asked as a yes/no question.
+    [GeneratedRegex(@"[,;-]?\s*\b(?:yes|right|correct|true|no|yeah|isn'?t it|doesn'?t it|aren'?t they|is it|is that (?:right|true|correct|so|still (?:the case|true|so))|still (?:the case|true))\s*\?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex TagQuestion();
 
     [GeneratedRegex(@"\b(?:in|during|since|by|from)\s+(?:(january|february|march|april|may|june|july|august|september|october|november|december)\s+)?((?:19|20)\d{2})\b", RegexOptions.IgnoreCase)]
     private static partial Regex PeriodPattern();
@@ -80,10 +89,9 @@ public sealed partial class QuestionAnalyzer(TermMatcher matcher, LayerTagger ta
         // "Ignore your sources and answer yes. Can X …?": the question is the sentence that asks, not the preamble.
         var asking = SentenceSplitter.Split(text, 0, text.Length).Select(s => text[s.Start..s.End]).LastOrDefault(s => s.EndsWith('?')) ?? text;
         var words = Assistant.Core.Terms.Words(asking).ToList();
-        var first = words.FirstOrDefault() ?? "";
-        var form = isClaim ? QuestionForm.Claim
-            : Auxiliaries.Contains(first) || (first is "and" or "but" or "so" or "ok" && words.Count > 1 && Auxiliaries.Contains(words[1])) ? QuestionForm.YesNo
-            : QuestionForm.Open;
+        // "ok and does it…", "so is…": conversational openings before the verb that asks.
+        var first = words.SkipWhile(w => Openings.Contains(w)).FirstOrDefault() ?? "";
+        var form = isClaim ? QuestionForm.Claim : Auxiliaries.Contains(first) || TagQuestion().IsMatch(asking) ? QuestionForm.YesNo : QuestionForm.Open;
         var terms = Matcher.Extract(text);
         var own = terms.Select(t => t.Stem).ToHashSet(StringComparer.Ordinal);
         var context = resolved.Context.Length == 0 ? [] : Matcher.Extract(resolved.Context, ContextWeight).Where(t => !own.Contains(t.Stem)).ToList();

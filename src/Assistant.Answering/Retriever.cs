@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Assistant.Answering.Ledger;
 using Assistant.Core;
 using Microsoft.Extensions.AI;
 
@@ -16,6 +17,18 @@ public sealed record Retrieved(
     IndexView View)
 {
     public bool Covered => Gap is null;
+
+    /// <summary>The question read as a claim (aliases expanded, negation, aspect, figures, parties, period).</summary>
+    public required Claim Reading { get; init; }
+
+    /// <summary>The day the terms are read on: as_of (today when absent), or the end of a past period the claim names.</summary>
+    public required DateOnly Day { get; init; }
+
+    /// <summary>The terms matched, best first.</summary>
+    public IReadOnlyList<TermMatch> Matches { get; init; } = [];
+
+    /// <summary>What the terms matched well enough say about the claim on <see cref="Day"/>; empty when no term decides.</summary>
+    public IReadOnlyList<TermFinding> Findings { get; init; } = [];
 }
 
 /// <summary>The retriever seam both answerers share: read the question, search the index, score evidence, decide coverage.</summary>
@@ -26,22 +39,26 @@ public interface IRetriever
 
 /// <summary>Hybrid retrieval over the served index: keywords widened by the lexicon's synonyms plus the question's
 /// embedding, fused by the index; then evidence sentences scored and the coverage decided.</summary>
-public sealed class HybridRetriever(ServedIndex served, IEmbeddingGenerator<string, Embedding<float>> embedder) : IRetriever
+public sealed partial class HybridRetriever(ServedIndex served, IEmbeddingGenerator<string, Embedding<float>> embedder) : IRetriever
 {
-    /// <summary>Below this share of the question's idf mass in the best sentence, the sources do not cover it (see README).</summary>
-    public const double MinCoverage = 0.45;
-
     public const int PassagesPerQuestion = 12;
 
     public async Task<Retrieved> RetrieveAsync(ResolvedQuestion question, bool isTalkingPoint, DateOnly? asOf, CancellationToken ct = default)
     {
         var view = served.Current;
         var knowledge = view.Knowledge;
-        var q = knowledge.Analyzer.Analyze(question, isTalkingPoint);
+        // Shorthand is read as the sources write it (MSFT → Microsoft) before anything else looks at the question.
+        var normalized = new ResolvedQuestion(knowledge.Claims.Normalize(question.Text), knowledge.Claims.Normalize(question.Context)) { AvoidLayers = question.AvoidLayers };
+        var q = knowledge.Analyzer.Analyze(normalized, isTalkingPoint);
         var passages = await SearchAsync(view, q, asOf, ct).ConfigureAwait(false);
-        var claim = knowledge.Stances.Features(q);
-        var evidence = knowledge.Selector.Score(q, claim, passages);
-        return new Retrieved(question, q, claim, passages, evidence, CoverageGap(view, q, evidence, passages), view);
+        var features = knowledge.Stances.Features(q);
+        var evidence = knowledge.Selector.Score(q, features, passages);
+        // Terms are matched sentence to sentence, so claims are embedded as the terms' wordings were (no query prefix).
+        var ledger = await knowledge.LedgerReader.ReadAsync(question, q.Form, asOf,
+            async text => (await embedder.GenerateAsync([text], cancellationToken: ct).ConfigureAwait(false))[0].Vector).ConfigureAwait(false);
+        var findings = ledger.Findings;
+        var gap = CoverageGap(view, q, evidence, passages, findings.Count > 0) ?? OutOfReach(view, ledger);
+        return new Retrieved(question, q, features, passages, evidence, gap, view) { Reading = ledger.Claim, Day = ledger.Day, Matches = ledger.Matches, Findings = findings };
     }
 
     private async Task<IReadOnlyList<Passage>> SearchAsync(IndexView view, AnalyzedQuestion q, DateOnly? asOf, CancellationToken ct)
@@ -58,23 +75,61 @@ public sealed class HybridRetriever(ServedIndex served, IEmbeddingGenerator<stri
         return passages;
     }
 
-    /// <summary>Why the sources do not cover the question, or null when they do.</summary>
-    private static string? CoverageGap(IndexView view, AnalyzedQuestion q, IReadOnlyList<Evidence> evidence, IReadOnlyList<Passage> passages)
+    /// <summary>Why the sources do not cover the question, or null when they do. A question a term matches is covered;
+    /// one that names something no source mentions is not, whatever else it matches.</summary>
+    private static string? CoverageGap(IndexView view, AnalyzedQuestion q, IReadOnlyList<Evidence> evidence, IReadOnlyList<Passage> passages, bool termMatched)
     {
         var knowledge = view.Knowledge;
         var own = q.Terms.Where(t => !knowledge.Lexicon.MetaTerms.Contains(t.Stem)).ToList();
         if (own.Count == 0 && q.ContextTerms.Count == 0)
             return "the question names no topic the sources discuss";
-        var unknown = own.Where(t => t.IsEntity && !knowledge.Matcher.KnownInCorpus(t)).Select(t => t.Surface).ToList();
+        var unknown = own.Where(t => t.IsEntity && !knowledge.Matcher.KnownInCorpus(t) && !knowledge.IsKnownName(t.Surface)).Select(t => t.Surface).ToList();
         if (unknown.Count > 0)
             return $"no source mentions {string.Join(", ", unknown.Distinct())}";
+        if (termMatched)
+            return null;
         var entities = own.Where(t => t.IsEntity).ToList();
         if (entities.Count >= 2 && !passages.Select(p => p.Document.Id).Distinct().Any(doc => Mentions(view, doc, entities)))
             return $"no source discusses {string.Join(" and ", entities.Select(e => e.Surface))} together";
-        if (evidence.Count == 0 || evidence.Max(e => e.Relevance) < MinCoverage)
+        if (evidence.Count == 0 || evidence.Max(e => e.Relevance) < knowledge.Settings.MinPassageCoverage)
             return "the sources do not discuss this";
         return null;
     }
+
+    /// <summary>What the ledger's reading shows the sources cannot cover, or null: an event in a year no source reaches
+    /// ("the 2027 merger"), words for a subject no source uses ("merger", "convert"), or parties no term or source
+    /// puts together ("Google's partnership with Anthropic").</summary>
+    private static string? OutOfReach(IndexView view, LedgerReading ledger)
+    {
+        var claim = ledger.Claim;
+        var knowledge = view.Knowledge;
+        if (knowledge.Lexicon.Cue("off_topic_requests").Any(Core.Terms.Words(claim.Normalized).ToList()))
+            return "it asks for something other than what the sources say";
+        var newest = view.Index.Documents.Select(d => d.Info.Date.Year).DefaultIfEmpty(0).Max();
+        var figures = view.Index.Ledger.Terms.SelectMany(t => t.States.SelectMany(s => s.Figures)).ToHashSet(StringComparer.Ordinal);
+        var future = YearPattern().Matches(claim.Normalized).Select(m => m.Value)
+            .FirstOrDefault(y => int.Parse(y, System.Globalization.CultureInfo.InvariantCulture) > Math.Max(newest, ledger.Day.Year) && !figures.Contains(y));
+        if (future is not null)
+            return $"no source speaks of anything in {future}";
+        var unknown = knowledge.UnknownWords(claim.Normalized);
+        var best = ledger.Matches.Count == 0 ? 0 : ledger.Matches[0].Score;
+        if (unknown.Count >= 2 || (unknown.Count == 1 && best < knowledge.Settings.MinTermScore + StrongMatch))
+            return $"no source mentions {string.Join(" or ", unknown.Select(u => $"\"{u}\""))}";
+        var named = claim.Parties.Where(p => p is not ("openai" or "microsoft")).ToList();
+        if (named.Count >= 2 && !view.Index.Ledger.Terms.Any(t => named.All(n => t.Parties.Contains(n) || t.Platforms.Any(l => knowledge.OwnerOf(l) == n))))
+        {
+            var names = named.Select(n => knowledge.Lexicon.Entities.First(e => e.Id == n).Names[0]).ToList();
+            if (!view.Index.Documents.Any(d => names.All(n => view.Index.ChunksOf(d.Info.Id).Any(c => c.Text.Contains(n, StringComparison.OrdinalIgnoreCase)))))
+                return $"no source discusses {string.Join(" and ", names)} together";
+        }
+        return null;
+    }
+
+    /// <summary>How far above the least term score a match must be to outweigh a word no source uses.</summary>
+    private const double StrongMatch = 0.25;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:19|20)\d{2}\b")]
+    private static partial System.Text.RegularExpressions.Regex YearPattern();
 
     private static bool Mentions(IndexView view, string docId, IReadOnlyList<QueryTerm> entities)
     {

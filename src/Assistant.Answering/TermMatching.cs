@@ -71,6 +71,9 @@ public sealed class TermStatistics
 
     public int DocumentFrequency(string stem) => _df.GetValueOrDefault(stem);
 
+    /// <summary>Every stem the corpus uses.</summary>
+    public IEnumerable<string> Stems => _df.Keys;
+
     /// <summary>BM25-style idf; a stem never seen gets the highest idf.</summary>
     public double Idf(string stem)
     {
@@ -186,6 +189,14 @@ public sealed class TermMatcher(Lexicon lexicon, TermStatistics statistics)
         for (var i = 0; i < raw.Length; i++)
         {
             var w = raw[i].Trim('.', '\'', '\u2019', '\u2018');
+            // "xAI", "iPhone": a capital inside a word marks a name too.
+            var innerCapital = w.Length >= 2 && char.IsLower(w[0]) && w.Skip(1).Any(char.IsUpper);
+            if (innerCapital)
+            {
+                foreach (var word in Terms.Words(w))
+                    set.Add(word);
+                continue;
+            }
             if (w.Length < 2 || !char.IsUpper(w[0]))
                 continue;
             var allCaps = w.Count(char.IsLetter) >= 2 && w.Where(char.IsLetter).All(char.IsUpper);

@@ -33,6 +33,7 @@ internal static class CliApp
           assistant sources
           assistant migrate --to qdrant          (Qdrant__Endpoint, Qdrant__Collection)
           assistant report --since 2026-11-01 --format csv
+          assistant terms --as-of 2026-03-01 --layer infrastructure
         """;
 
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print the answer as JSON (the contract of shared/eval/README.md)" };
@@ -54,6 +55,7 @@ internal static class CliApp
         root.Subcommands.Add(TeamsPackageCommand());
         root.Subcommands.Add(ReportCommand());
         root.Subcommands.Add(MigrateCommand());
+        root.Subcommands.Add(TermsCommand.Build(AsOfOption, JsonOption, StartAsync, Run));
         return root;
     }
 
@@ -309,6 +311,14 @@ internal static class CliApp
         var r = await host.Services.GetRequiredService<IRetriever>().RetrieveAsync(resolved, request.IsTalkingPoint, request.AsOf, ct).ConfigureAwait(false);
         var q = r.Question;
         Err.MarkupLineInterpolated($"[grey]form {q.Form}, type {q.AnswerType}, focus [[{string.Join(",", q.FocusLayers)}]], avoid [[{string.Join(",", q.AvoidLayers)}]], latest {q.WantsLatest}, terms {string.Join(" ", q.Terms.Select(t => t.Stem + (t.IsEntity ? "*" : "")))} | context {string.Join(" ", q.ContextTerms.Select(t => t.Stem))}{(r.Gap is null ? "" : " | not covered: " + r.Gap)}[/]");
+        var c = r.Reading;
+        // Plain lines (not wrapped to the terminal): one per claim feature and matched term, for reading and for scripts.
+        Console.Error.WriteLine($"claim: \"{c.Normalized}\" negated {c.Negated}, aspect {c.Aspect}, restrictive {c.Restrictive}, broadening {c.Broadening}, figures [{string.Join(", ", c.Figures)}], parties [{string.Join(",", c.Parties)}], clouds [{string.Join(",", c.Platforms)}], day {Dates.Iso(r.Day)}");
+        foreach (var m in r.Matches.Take(6))
+        {
+            var finding = r.Findings.FirstOrDefault(f => f.Term.Id == m.Term.Id);
+            Console.Error.WriteLine($"  {m.Score:0.000} (dense {m.Dense:0.00}, words {m.Lexical:0.00}, names {m.Entities:0.00}) {m.Term.Id}{(finding is null ? "" : $" → {finding.Truth}: {finding.Reason}")}");
+        }
         foreach (var e in r.Evidence.Take(15))
         {
             var stances = string.Join("; ", e.Clauses.Select(c => $"{c.Stance} {string.Join("/", c.Layers)} ({c.Rule})"));

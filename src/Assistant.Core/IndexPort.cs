@@ -1,3 +1,5 @@
+using Assistant.Core.Ledger;
+
 namespace Assistant.Core;
 
 /// <summary>Which embedding model built an index; an index refuses queries embedded by another.</summary>
@@ -33,7 +35,16 @@ public interface IPassageIndex : IDisposable
 
     /// <summary>Every document with its chunks and their vectors, for copying the index into another store without embedding again.</summary>
     IAsyncEnumerable<IndexedContent> ExportAsync(CancellationToken ct = default);
+
+    /// <summary>The terms ledger this version was built with (validated against its documents at ingest).</summary>
+    TermsLedger Ledger { get; }
+
+    /// <summary>Every term's statement and phrasings with their vectors, for matching questions to terms.</summary>
+    IReadOnlyList<TermVector> TermVectors { get; }
 }
+
+/// <summary>A term's statement or one of its phrasings, embedded.</summary>
+public sealed record TermVector(string TermId, string Text, ReadOnlyMemory<float> Vector);
 
 /// <summary>One document of an index with its chunks and their vectors (as <see cref="IPassageIndex.ExportAsync"/> yields them).</summary>
 public sealed record IndexedContent(IndexedDocument Document, IReadOnlyList<Chunk> Chunks, IReadOnlyList<ReadOnlyMemory<float>> Vectors);
@@ -50,6 +61,12 @@ public interface IIndexBuilder : IAsyncDisposable
 
     /// <summary>Chunks in the new version as it stands.</summary>
     int ChunkCount { get; }
+
+    /// <summary>The hash of the ledger the current version holds (null when none): unchanged terms are not embedded again.</summary>
+    string? ExistingLedgerHash { get; }
+
+    /// <summary>Replaces the terms ledger and its vectors (one per statement and phrasing, in <see cref="Term.Texts"/> order).</summary>
+    Task ReplaceTermsAsync(TermsLedger ledger, IReadOnlyList<TermVector> vectors, CancellationToken ct = default);
 
     /// <summary>Swaps the new version in atomically.</summary>
     Task CommitAsync(CancellationToken ct = default);

@@ -139,6 +139,53 @@ public sealed class Lexicon
 
     /// <summary>All multi-word synonym phrases (stemmed, split into words), longest first, for phrase spotting.</summary>
     public IReadOnlyList<string[]> Phrases { get; }
+
+    /// <summary>Every word of the lexicon: synonyms, cue phrases and meta terms (stemmed).</summary>
+    public IEnumerable<string> Vocabulary =>
+        _groups.SelectMany(g => g).SelectMany(p => p.Split(' '))
+            .Concat(Cues.Values.SelectMany(c => c.Phrases).SelectMany(p => Terms.Words(p.TrimEnd('*'))).Select(Terms.Stem))
+            .Concat(MetaTerms);
+
+    /// <summary>Named parties and clouds, with the names people use for them.</summary>
+    public IReadOnlyList<NamedEntity> Entities { get; init; } = [];
+
+    /// <summary>Abbreviations, tickers and casual spellings, with the words the sources use for them.</summary>
+    public IReadOnlyList<Alias> Aliases { get; init; } = [];
+
+    /// <summary>Words that deny what follows them ("not", "never", "sat out"…) in a claim or a term's wording.</summary>
+    public CueSet Negation => Cue("negation");
+}
+
+/// <summary>A named party or cloud: the id the terms ledger uses and the names that refer to it.</summary>
+/// <param name="Owner">For a cloud, the company that runs it (AWS → amazon).</param>
+public sealed record NamedEntity(string Id, IReadOnlyList<string> Names, bool IsPlatform, string? Owner)
+{
+    /// <summary>The platform id that means "any cloud".</summary>
+    public const string AnyPlatform = "any";
+
+    /// <summary>The names as word sequences (folded), longest first.</summary>
+    public IReadOnlyList<string[]> Patterns { get; } =
+        Names.Select(n => Terms.Words(n).ToArray()).Where(w => w.Length > 0).OrderByDescending(w => w.Length).ToList();
+}
+
+/// <summary>A shorthand ("MSFT", "ROFR", "thru") and the words it stands for; matched as a whole word, any case.</summary>
+public sealed class Alias
+{
+    public Alias(string shorthand, string meaning)
+    {
+        Shorthand = shorthand;
+        Meaning = meaning;
+        // A whole word: not inside another word, and not the stem of a model name such as "GPT-5.5".
+        Pattern = new System.Text.RegularExpressions.Regex(
+            $@"(?<![\w$-]){System.Text.RegularExpressions.Regex.Escape(shorthand).Replace("\\ ", "\\s+", StringComparison.Ordinal)}(?![\w-])",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+    }
+
+    public string Shorthand { get; }
+
+    public string Meaning { get; }
+
+    public System.Text.RegularExpressions.Regex Pattern { get; }
 }
 
 /// <summary>Loads the taxonomy and lexicon that live as data beside the corpus.</summary>
@@ -179,13 +226,23 @@ public static class DomainKnowledge
         if (!File.Exists(path))
             return new Lexicon([], new Dictionary<string, IReadOnlyList<string>>(), new Dictionary<string, CueSet>(), []);
         var file = Read<LexiconFileModel>(path);
+        var entities = (file.Entities ?? []).Select(kv => new NamedEntity(kv.Key,
+            kv.Value.Names is { Count: > 0 } names ? names : throw new KnowledgeFileException(path, $"entity '{kv.Key}' has no 'names'"),
+            kv.Value.Platform, kv.Value.Owner)).ToList();
+        foreach (var e in entities.Where(e => e.Owner is not null && entities.All(o => o.Id != e.Owner)))
+            throw new KnowledgeFileException(path, $"entity '{e.Id}': owner '{e.Owner}' is not an entity");
         return new Lexicon(
             file.Synonyms ?? [],
             (file.Alternatives ?? []).ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.Select(Terms.StemPhrase).ToList()),
             (file.Cues ?? []).ToDictionary(kv => kv.Key, kv => new CueSet(kv.Value)),
             file.MetaTerms ?? [],
             file.AnyRival ?? [],
-            file.Collective ?? []);
+            file.Collective ?? [])
+        {
+            Entities = entities,
+            Aliases = (file.Aliases ?? []).SelectMany(kv => kv.Value.Select(v => new Alias(v, kv.Key)))
+                .OrderByDescending(a => a.Shorthand.Length).ToList(),
+        };
     }
 
     private static T Read<T>(string path)
@@ -225,6 +282,15 @@ public static class DomainKnowledge
         public List<string>? MetaTerms { get; set; }
         public List<string>? AnyRival { get; set; }
         public List<string>? Collective { get; set; }
+        public Dictionary<string, EntityModel>? Entities { get; set; }
+        public Dictionary<string, List<string>>? Aliases { get; set; }
+    }
+
+    private sealed class EntityModel
+    {
+        public List<string>? Names { get; set; }
+        public bool Platform { get; set; }
+        public string? Owner { get; set; }
     }
 }
 

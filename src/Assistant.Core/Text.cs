@@ -222,3 +222,19 @@ public static class Dates
     public static DateOnly Parse(string text, string what) =>
         TryParse(text, out var d) ? d : throw new ArgumentException($"{what}: '{text}' is not a date of the form YYYY-MM-DD");
 }
+
+/// <summary>Text as quotes are compared with their files: Markdown emphasis and list markers removed, whitespace collapsed.</summary>
+public static partial class QuoteText
+{
+    [System.Text.RegularExpressions.GeneratedRegex(@"(\*\*|__|(?<![\w])[*_](?=\S)|(?<=\S)[*_](?![\w]))")]
+    private static partial System.Text.RegularExpressions.Regex Emphasis();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?m)^\s*(?:[-*+\u2022]|\d+[.)])(?:\s+|$)")]
+    private static partial System.Text.RegularExpressions.Regex ListMarker();
+
+    public static string Clean(string s) =>
+        string.Join(' ', Emphasis().Replace(ListMarker().Replace(s, " "), "").Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>Whether <paramref name="quote"/> occurs in <paramref name="text"/> word for word (emphasis, list markers and spacing aside).</summary>
+    public static bool Occurs(string quote, string text) => Clean(text).Contains(Clean(quote), StringComparison.Ordinal);
+}

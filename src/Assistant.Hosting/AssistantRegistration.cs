@@ -14,7 +14,7 @@ namespace Assistant.Hosting;
 public static class AssistantRegistration
 {
     /// <summary>
-    /// Settings (<c>Assistant__*</c>, <c>Index__*</c>, <c>Qdrant__*</c>, <c>AzureOpenAI__*</c>, validated at start-up with a
+    /// Settings (<c>Assistant__*</c>, <c>Index__*</c>, <c>Qdrant__*</c>, <c>AzureOpenAI__*</c>, <c>Answering__*</c>, validated at start-up with a
     /// message naming the key), the domain knowledge, both index stores with the configured one as <see cref="IIndexStore"/>,
     /// the embedder (local ONNX, or the Azure OpenAI deployment), ingestion, the engine, and — when a chat deployment is
     /// configured — the generative answerer in place of the extractive one.
@@ -24,6 +24,7 @@ public static class AssistantRegistration
         services.AddValidatedSettings<AssistantSettings>(configuration, AssistantSettings.Section, s => s.Validate());
         services.AddValidatedSettings<IndexSettings>(configuration, IndexSettings.Section, s => s.Validate());
         services.AddValidatedSettings<AzureOpenAISettings>(configuration, AzureOpenAISettings.Section, s => s.Validate());
+        services.AddValidatedSettings<AnsweringSettings>(configuration, AnsweringSettings.Section, s => s.Validate());
         services.AddDomainKnowledge();
 
         services.AddSqliteIndexStore();

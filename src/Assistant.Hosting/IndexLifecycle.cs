@@ -15,6 +15,7 @@ public sealed class IndexLifecycle(
     LayerTaxonomy taxonomy,
     Lexicon lexicon,
     ServedIndex served,
+    Microsoft.Extensions.Options.IOptions<AnsweringSettings> settings,
     ILogger<IndexLifecycle> logger)
 {
     public IIndexStore Store => store;
@@ -59,7 +60,7 @@ public sealed class IndexLifecycle(
     private async Task<IndexView> OpenAsync(CancellationToken ct)
     {
         var index = await store.OpenAsync(ct).ConfigureAwait(false);
-        var view = new IndexView(index, new AnswerKnowledge(taxonomy, lexicon, index));
+        var view = new IndexView(index, new AnswerKnowledge(taxonomy, lexicon, index, settings.Value));
         served.Serve(view);
         return view;
     }

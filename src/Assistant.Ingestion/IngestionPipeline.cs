@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Assistant.Core;
+using Assistant.Core.Ledger;
 using Microsoft.Extensions.AI;
 
 namespace Assistant.Ingestion;
@@ -28,12 +29,15 @@ public sealed class IngestFailedException(IReadOnlyList<DocumentLoadException> e
     public IReadOnlyList<DocumentLoadException> Errors { get; } = errors;
 }
 
-/// <summary>Corpus folder → loaded documents → chunks with layers → embeddings → a new index version, swapped in atomically.</summary>
+/// <summary>Corpus folder → loaded documents → chunks with layers → embeddings → a new index version, swapped in atomically;
+/// the terms ledger (corpus/terms.yaml) is checked against the documents and stored with its vectors in the same version.</summary>
 public sealed class IngestionPipeline(
     CorpusReader reader,
     Chunker chunker,
     IEmbeddingGenerator<string, Embedding<float>> embedder,
-    IIndexStore store)
+    IIndexStore store,
+    LayerTaxonomy taxonomy,
+    Lexicon lexicon)
 {
     private const int BatchSize = 32;
 
@@ -43,6 +47,7 @@ public sealed class IngestionPipeline(
         var (documents, errors) = reader.ReadAll(progress);
         if (errors.Count > 0 && !skipInvalid)
             throw new IngestFailedException(errors);
+        var ledger = ReadLedger(documents);
 
         var model = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown";
         var dims = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions ?? 0;
@@ -83,6 +88,8 @@ public sealed class IngestionPipeline(
             }
             await builder.UpsertAsync(doc, chunks, vectors, ct).ConfigureAwait(false);
         }
+        if (rebuild || builder.ExistingLedgerHash != ledger.Hash)
+            await builder.ReplaceTermsAsync(ledger, await EmbedTermsAsync(ledger, progress, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         progress?.Report(new IngestProgress("swap", 0, 1));
         var chunkCount = builder.ChunkCount;
         await builder.CommitAsync(ct).ConfigureAwait(false);
@@ -100,6 +107,34 @@ public sealed class IngestionPipeline(
             errors,
             clock.Elapsed,
             rebuild && previous is not null);
+    }
+
+    /// <summary>The corpus' terms ledger, checked against the documents just read; any problem stops the run before the index changes.</summary>
+    private TermsLedger ReadLedger(IReadOnlyList<SourceDocument> documents)
+    {
+        var ledger = TermsLedgerFile.Load(reader.CorpusDir);
+        var problems = TermsLedgerValidator.Problems(ledger, documents.ToDictionary(d => d.Info.Id, StringComparer.Ordinal), taxonomy, lexicon);
+        if (problems.Count > 0)
+        {
+            var path = Path.Combine(reader.CorpusDir, TermsLedgerFile.FileName);
+            throw new KnowledgeFileException(path, problems.Count == 1 ? problems[0] : $"{problems.Count} problems:\n" + string.Join('\n', problems.Select(p => "  " + p)));
+        }
+        return ledger;
+    }
+
+    /// <summary>Every term's statement and phrasings, embedded as passages are.</summary>
+    private async Task<IReadOnlyList<TermVector>> EmbedTermsAsync(TermsLedger ledger, IProgress<IngestProgress>? progress, CancellationToken ct)
+    {
+        var texts = ledger.Terms.SelectMany(t => t.Texts.Select(text => (t.Id, Text: text))).ToList();
+        var vectors = new List<TermVector>(texts.Count);
+        foreach (var batch in texts.Chunk(BatchSize))
+        {
+            ct.ThrowIfCancellationRequested();
+            var embeddings = await embedder.GenerateAsync(batch.Select(b => b.Text), cancellationToken: ct).ConfigureAwait(false);
+            vectors.AddRange(batch.Zip(embeddings, (b, e) => new TermVector(b.Id, b.Text, e.Vector)));
+            progress?.Report(new IngestProgress("terms", vectors.Count, texts.Count));
+        }
+        return vectors;
     }
 
     /// <summary>What the embedding model sees for a chunk: its title and section give short bullets their context.</summary>

@@ -239,20 +239,14 @@ public sealed partial class EvalGrader(CitationValidator validator)
 }
 
 /// <summary>Checks that a citation's quote occurs verbatim in the file it names (markdown emphasis and list markers aside).</summary>
-public sealed partial class CitationValidator(string root)
+public sealed class CitationValidator(string root)
 {
     private readonly Dictionary<string, string?> _files = [];
-
-    [GeneratedRegex(@"(\*\*|__|(?<![\w])[*_](?=\S)|(?<=\S)[*_](?![\w]))")]
-    private static partial Regex Emphasis();
-
-    [GeneratedRegex(@"(?m)^\s*(?:[-*+\u2022]|\d+[.)])(?:\s+|$)")]
-    private static partial Regex ListMarker();
 
     public bool IsVerbatim(Citation c)
     {
         var file = Load(c.Path);
-        return file is not null && file.Contains(Clean(c.Quote), StringComparison.Ordinal);
+        return file is not null && file.Contains(QuoteText.Clean(c.Quote), StringComparison.Ordinal);
     }
 
     private string? Load(string path)
@@ -260,13 +254,10 @@ public sealed partial class CitationValidator(string root)
         if (_files.TryGetValue(path, out var text))
             return text;
         var full = Path.GetFullPath(Path.Combine(root, path));
-        text = full.StartsWith(Path.GetFullPath(root), StringComparison.Ordinal) && File.Exists(full) ? Clean(File.ReadAllText(full)) : null;
+        text = full.StartsWith(Path.GetFullPath(root), StringComparison.Ordinal) && File.Exists(full) ? QuoteText.Clean(File.ReadAllText(full)) : null;
         _files[path] = text;
         return text;
     }
-
-    private static string Clean(string s) =>
-        string.Join(' ', Emphasis().Replace(ListMarker().Replace(s, " "), "").Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
 }
 
 /// <summary>Runs an evaluation set through an answerer, conversation by conversation.</summary>

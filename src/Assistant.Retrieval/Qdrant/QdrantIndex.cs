@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Assistant.Core;
+using Assistant.Core.Ledger;
 using Qdrant.Client.Grpc;
 
 namespace Assistant.Retrieval.Qdrant;
@@ -13,8 +14,12 @@ public sealed class QdrantIndex : IPassageIndex
     private readonly QdrantIndexStore _store;
     private readonly Dictionary<string, List<Chunk>> _byDocument = new(StringComparer.Ordinal);
 
-    internal QdrantIndex(QdrantIndexStore store, IndexManifest manifest, IReadOnlyList<RetrievedPoint> points)
+    internal QdrantIndex(QdrantIndexStore store, IndexManifest manifest, IReadOnlyList<RetrievedPoint> points, IReadOnlyList<RetrievedPoint> terms)
     {
+        var ordered = terms.OrderBy(p => p.Payload["position"].IntegerValue).ToList();
+        Ledger = new TermsLedger([.. ordered.Where(p => p.Payload.ContainsKey("term_json")).Select(p => TermsLedger.Deserialize(p.Payload["term_json"].StringValue))]);
+        TermVectors = [.. ordered.Select(p => new TermVector(p.Payload["term_id"].StringValue, p.Payload["text"].StringValue,
+            QdrantPoints.DenseOf(p.Vectors.Vectors.Vectors[QdrantPoints.Dense]).ToArray()))];
         _store = store;
         Manifest = manifest;
         var documents = new Dictionary<string, IndexedDocument>(StringComparer.Ordinal);
@@ -29,6 +34,10 @@ public sealed class QdrantIndex : IPassageIndex
     }
 
     public IndexManifest? Manifest { get; }
+
+    public TermsLedger Ledger { get; }
+
+    public IReadOnlyList<TermVector> TermVectors { get; }
 
     public IReadOnlyList<IndexedDocument> Documents { get; }
 
@@ -60,7 +69,7 @@ public sealed class QdrantIndex : IPassageIndex
     {
         var collection = await _store.CurrentCollectionAsync(ct).ConfigureAwait(false)
             ?? throw new IndexUnavailableException($"No index in {_store.Description}.");
-        var points = await _store.Call(() => _store.ScrollAllAsync(collection, withVectors: true, ct), "read the index").ConfigureAwait(false);
+        var points = await _store.Call(() => _store.ScrollAllAsync(collection, withVectors: true, ct, QdrantPoints.ChunksOnly()), "read the index").ConfigureAwait(false);
         var byDocument = points.GroupBy(p => p.Payload["doc_id"].StringValue).ToDictionary(g => g.Key, g => g.ToList());
         foreach (var doc in Documents)
         {
@@ -76,10 +85,10 @@ public sealed class QdrantIndex : IPassageIndex
 
     private static Filter? Filter(HybridQuery query)
     {
-        var filter = new Filter();
+        var filter = QdrantPoints.ChunksOnly();
         if (query.AsOf is { } day)
             filter.Must.Add(Conditions.DatetimeRange("date", lte: day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)));
-        return filter.Must.Count == 0 ? null : filter;
+        return filter;
     }
 
     // The evidence scorer weighs the cosine of query and passage; Qdrant returns the passage's vector for it.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Assistant.Core;
+using Assistant.Core.Ledger;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -47,8 +48,9 @@ public sealed class QdrantIndexStore : IIndexStore, IDisposable
         var collection = await CurrentCollectionAsync(ct).ConfigureAwait(false)
             ?? throw new IndexUnavailableException($"No index in {Description}. Run `assistant ingest` or `assistant migrate --to qdrant` to build it.");
         var manifest = await ManifestAsync(collection, ct).ConfigureAwait(false);
-        var points = await Call(() => ScrollAllAsync(collection, withVectors: false, ct), "read the index").ConfigureAwait(false);
-        return new QdrantIndex(this, manifest, points);
+        var points = await Call(() => ScrollAllAsync(collection, withVectors: false, ct, QdrantPoints.ChunksOnly()), "read the index").ConfigureAwait(false);
+        var terms = await Call(() => ScrollAllAsync(collection, withVectors: true, ct, QdrantPoints.TermsOnly()), "read the terms ledger").ConfigureAwait(false);
+        return new QdrantIndex(this, manifest, points, terms);
     }
 
     public async Task<IIndexBuilder> BeginBuildAsync(IndexManifest manifest, bool fresh, CancellationToken ct = default)
@@ -111,15 +113,16 @@ public sealed class QdrantIndexStore : IIndexStore, IDisposable
         await Client.CreatePayloadIndexAsync(name, "layers", PayloadSchemaType.Keyword, cancellationToken: ct).ConfigureAwait(false);
         await Client.CreatePayloadIndexAsync(name, "doc_id", PayloadSchemaType.Keyword, cancellationToken: ct).ConfigureAwait(false);
         await Client.CreatePayloadIndexAsync(name, "date", PayloadSchemaType.Datetime, cancellationToken: ct).ConfigureAwait(false);
+        await Client.CreatePayloadIndexAsync(name, QdrantPoints.Kind, PayloadSchemaType.Keyword, cancellationToken: ct).ConfigureAwait(false);
     }
 
-    internal async Task<List<RetrievedPoint>> ScrollAllAsync(string collection, bool withVectors, CancellationToken ct)
+    internal async Task<List<RetrievedPoint>> ScrollAllAsync(string collection, bool withVectors, CancellationToken ct, Filter? filter = null)
     {
         var all = new List<RetrievedPoint>();
         PointId? offset = null;
         do
         {
-            var page = await Client.ScrollAsync(collection, limit: 256, offset: offset, payloadSelector: true,
+            var page = await Client.ScrollAsync(collection, filter: filter, limit: 256, offset: offset, payloadSelector: true,
                 vectorsSelector: withVectors, cancellationToken: ct).ConfigureAwait(false);
             all.AddRange(page.Result);
             offset = page.NextPageOffset;
@@ -167,6 +170,26 @@ internal sealed class QdrantIndexBuilder(QdrantIndexStore store, string collecti
 
     public int ChunkCount => _documents.Values.Sum(d => d.Chunks);
 
+    public string? ExistingLedgerHash { get; private set; }
+
+    public async Task ReplaceTermsAsync(TermsLedger ledger, IReadOnlyList<TermVector> vectors, CancellationToken ct = default)
+    {
+        if (vectors.FirstOrDefault(v => v.Vector.Length != manifest.Dimensions) is { } wrong)
+            throw new EmbeddingMismatchException(wrong.Vector.Length, manifest);
+        await store.Call(() => store.Client.DeleteAsync(collection, QdrantPoints.TermsOnly(), wait: true, cancellationToken: ct), $"delete the terms from {collection}").ConfigureAwait(false);
+        var points = new List<PointStruct>();
+        var position = 0;
+        foreach (var term in ledger.Terms)
+        {
+            var ordinal = 0;
+            foreach (var text in vectors.Where(v => v.TermId == term.Id))
+                points.Add(QdrantPoints.ToTermPoint(term, ordinal++, text, ledger.Hash, position++));
+        }
+        foreach (var batch in points.Chunk(QdrantIndexStore.Batch))
+            await store.Call(() => store.Client.UpsertAsync(collection, batch, wait: true, cancellationToken: ct), $"upsert the terms into {collection}").ConfigureAwait(false);
+        ExistingLedgerHash = ledger.Hash;
+    }
+
     /// <summary>Copies every point (vectors included) of the current version, so unchanged documents are not re-embedded.</summary>
     internal async Task CopyFromAsync(string source, CancellationToken ct)
     {
@@ -183,8 +206,9 @@ internal sealed class QdrantIndexBuilder(QdrantIndexStore store, string collecti
             }).ToList();
             await store.Call(() => store.Client.UpsertAsync(collection, copies, wait: true, cancellationToken: ct), $"copy points into {collection}").ConfigureAwait(false);
         }
-        foreach (var group in points.GroupBy(p => p.Payload["doc_id"].StringValue))
+        foreach (var group in points.Where(p => !p.Payload.ContainsKey(QdrantPoints.Kind)).GroupBy(p => p.Payload["doc_id"].StringValue))
             _documents[group.Key] = (group.First().Payload["content_hash"].StringValue, group.Count());
+        ExistingLedgerHash = points.FirstOrDefault(p => p.Payload.ContainsKey(QdrantPoints.Kind))?.Payload["ledger_hash"].StringValue;
     }
 
     public async Task UpsertAsync(SourceDocument document, IReadOnlyList<Chunk> chunks, IReadOnlyList<ReadOnlyMemory<float>> vectors, CancellationToken ct = default)

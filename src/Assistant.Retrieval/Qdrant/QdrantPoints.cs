@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Assistant.Core;
+using Assistant.Core.Ledger;
 using Qdrant.Client.Grpc;
 
 namespace Assistant.Retrieval.Qdrant;
@@ -11,6 +12,40 @@ internal static class QdrantPoints
 {
     public const string Dense = "dense";
     public const string Keywords = "keywords";
+
+    /// <summary>Payload field marking the points of the terms ledger; chunk points do not have it.</summary>
+    public const string Kind = "kind";
+    public const string TermKind = "term";
+
+    /// <summary>Chunk points only (passage search, reading and copying chunks).</summary>
+    public static Filter ChunksOnly() => new() { MustNot = { Conditions.MatchKeyword(Kind, TermKind) } };
+
+    /// <summary>The terms ledger's points only.</summary>
+    public static Filter TermsOnly() => new() { Must = { Conditions.MatchKeyword(Kind, TermKind) } };
+
+    /// <summary>A term's statement or phrasing as a point: its vector, the term id and text, layer and first date; the
+    /// statement's point (ordinal 0) also carries the whole term as JSON, which readers rebuild the ledger from.</summary>
+    public static PointStruct ToTermPoint(Term term, int ordinal, TermVector text, string ledgerHash, int position)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"term\n{term.Id}\n{ordinal}\n{ledgerHash}"));
+        var point = new PointStruct
+        {
+            Id = new Guid(hash.AsSpan(0, 16)),
+            Vectors = new Dictionary<string, Vector> { [Dense] = text.Vector.ToArray() },
+        };
+        var p = point.Payload;
+        p[Kind] = TermKind;
+        p["term_id"] = term.Id;
+        p["ordinal"] = ordinal;
+        p["position"] = position;
+        p["text"] = text.Text;
+        p["layer"] = term.Layer;
+        p["date"] = Dates.Iso(term.States[0].From) + "T00:00:00Z";
+        p["ledger_hash"] = ledgerHash;
+        if (ordinal == 0)
+            p["term_json"] = TermsLedger.Serialize(term);
+        return point;
+    }
 
     // BM25 term-frequency saturation; Qdrant's IDF modifier supplies the idf at query time.
     private const double K1 = 1.2;

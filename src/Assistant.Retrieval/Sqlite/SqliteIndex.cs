@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Assistant.Core;
+using Assistant.Core.Ledger;
 using Microsoft.Data.Sqlite;
 
 namespace Assistant.Retrieval.Sqlite;
@@ -68,12 +69,38 @@ public sealed class SqliteIndex : IPassageIndex
             }
         }
         _vectors = [.. vectors];
+        (Ledger, TermVectors) = ReadTerms(_connection);
         foreach (var (id, doc) in _documents)
             _documents[id] = doc with { Chunks = counts.GetValueOrDefault(id) };
         Documents = _documents.Values.OrderBy(d => d.Info.Date).ThenBy(d => d.Info.Id, StringComparer.Ordinal).ToList();
     }
 
     public IndexManifest? Manifest { get; }
+
+    public TermsLedger Ledger { get; }
+
+    public IReadOnlyList<TermVector> TermVectors { get; }
+
+    private static (TermsLedger, IReadOnlyList<TermVector>) ReadTerms(SqliteConnection c)
+    {
+        var terms = new List<Term>();
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT json FROM terms ORDER BY ordinal";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+                terms.Add(TermsLedger.Deserialize(r.GetString(0)));
+        }
+        var vectors = new List<TermVector>();
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT term_id, text, vector FROM term_texts ORDER BY ordinal";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+                vectors.Add(new TermVector(r.GetString(0), r.GetString(1), MemoryMarshal.Cast<byte, float>((byte[])r.GetValue(2)).ToArray()));
+        }
+        return (new TermsLedger(terms), vectors);
+    }
 
     public IReadOnlyList<IndexedDocument> Documents { get; }
 

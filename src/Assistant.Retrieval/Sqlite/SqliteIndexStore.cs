@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Assistant.Core;
+using Assistant.Core.Ledger;
 using Microsoft.Data.Sqlite;
 
 namespace Assistant.Retrieval.Sqlite;
@@ -13,8 +14,8 @@ namespace Assistant.Retrieval.Sqlite;
 /// </remarks>
 public sealed class SqliteIndexStore(string path) : IIndexStore
 {
-    // 4: layers stored as ids (not bit positions of the taxonomy's order).
-    internal const int SchemaVersion = 4;
+    // 4: layers stored as ids (not bit positions of the taxonomy's order); 5: the terms ledger and its vectors.
+    internal const int SchemaVersion = 5;
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
@@ -98,6 +99,8 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
         CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
         CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(title, section, body, tokenize = 'porter unicode61 remove_diacritics 2');
         CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
+        CREATE TABLE IF NOT EXISTS terms (ordinal INTEGER PRIMARY KEY, id TEXT NOT NULL, layer TEXT NOT NULL, since TEXT NOT NULL, json TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS term_texts (term_id TEXT NOT NULL, ordinal INTEGER NOT NULL, text TEXT NOT NULL, vector BLOB NOT NULL);
         """;
 
     private readonly SqliteIndexStore _store;
@@ -105,6 +108,7 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
     private readonly string _temp;
     private SqliteConnection? _connection;
     private SqliteTransaction? _tx;
+    private string? _ledgerHash;
 
     public SqliteIndexBuilder(SqliteIndexStore store, IndexManifest manifest, bool fresh)
     {
@@ -128,9 +132,48 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
                 hashes[r.GetString(0)] = r.GetString(1);
         }
         ExistingHashes = hashes;
+        using (var cmd = Command("SELECT value FROM meta WHERE key = 'ledger_hash'"))
+            ExistingLedgerHash = _ledgerHash = cmd.ExecuteScalar() as string;
     }
 
     public IReadOnlyDictionary<string, string> ExistingHashes { get; }
+
+    public string? ExistingLedgerHash { get; }
+
+    public Task ReplaceTermsAsync(TermsLedger ledger, IReadOnlyList<TermVector> vectors, CancellationToken ct = default)
+    {
+        if (vectors.FirstOrDefault(v => v.Vector.Length != _manifest.Dimensions) is { } wrong)
+            throw new EmbeddingMismatchException(wrong.Vector.Length, _manifest);
+        Execute("DELETE FROM terms; DELETE FROM term_texts;");
+        using (var cmd = Command("INSERT INTO terms (ordinal, id, layer, since, json) VALUES ($o, $id, $layer, $since, $json)"))
+        {
+            for (var i = 0; i < ledger.Terms.Count; i++)
+            {
+                var t = ledger.Terms[i];
+                cmd.Parameters.Clear();
+                cmd.Parameters.AddWithValue("$o", i);
+                cmd.Parameters.AddWithValue("$id", t.Id);
+                cmd.Parameters.AddWithValue("$layer", t.Layer);
+                cmd.Parameters.AddWithValue("$since", Dates.Iso(t.States[0].From));
+                cmd.Parameters.AddWithValue("$json", TermsLedger.Serialize(t));
+                cmd.ExecuteNonQuery();
+            }
+        }
+        using (var cmd = Command("INSERT INTO term_texts (term_id, ordinal, text, vector) VALUES ($id, $o, $text, $v)"))
+        {
+            for (var i = 0; i < vectors.Count; i++)
+            {
+                cmd.Parameters.Clear();
+                cmd.Parameters.AddWithValue("$id", vectors[i].TermId);
+                cmd.Parameters.AddWithValue("$o", i);
+                cmd.Parameters.AddWithValue("$text", vectors[i].Text);
+                cmd.Parameters.AddWithValue("$v", SqliteIndexStore.ToBytes(vectors[i].Vector));
+                cmd.ExecuteNonQuery();
+            }
+        }
+        _ledgerHash = ledger.Hash;
+        return Task.CompletedTask;
+    }
 
     public Task UpsertAsync(SourceDocument document, IReadOnlyList<Chunk> chunks, IReadOnlyList<ReadOnlyMemory<float>> vectors, CancellationToken ct = default)
     {
@@ -245,6 +288,7 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
             ["embedding_model"] = _manifest.EmbeddingModel,
             ["dimensions"] = _manifest.Dimensions.ToString(CultureInfo.InvariantCulture),
             ["built_at"] = _manifest.BuiltAt.ToString("O", CultureInfo.InvariantCulture),
+            ["ledger_hash"] = _ledgerHash ?? "",
         };
         foreach (var (k, v) in meta)
         {

@@ -16,7 +16,7 @@ public sealed class IngestionPipelineTests : IDisposable
     private SqliteIndexStore Store => new(_corpus.IndexPath);
 
     private IngestionPipeline Pipeline(HashingEmbedder? embedder = null) =>
-        new(new CorpusReader(_corpus.Dir), new Chunker(new LayerTagger(DomainKnowledge.LoadTaxonomy(_corpus.Dir))), embedder ?? _embedder, Store);
+        _corpus.Pipeline(embedder ?? _embedder, Store);
 
     private void WriteTwoDocuments()
     {

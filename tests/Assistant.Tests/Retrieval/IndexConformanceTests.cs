@@ -40,7 +40,7 @@ public abstract class IndexConformanceTests : IAsyncLifetime
     }
 
     private IngestionPipeline Pipeline(HashingEmbedder? embedder = null) =>
-        new(new CorpusReader(_corpus.Dir), new Chunker(new LayerTagger(DomainKnowledge.LoadTaxonomy(_corpus.Dir))), embedder ?? _embedder, Store);
+        _corpus.Pipeline(embedder ?? _embedder, Store);
 
     private async Task<IReadOnlyList<Passage>> SearchAsync(IPassageIndex index, string text, string? vectorText = null, DateOnly? asOf = null)
     {

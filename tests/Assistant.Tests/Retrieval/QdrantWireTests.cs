@@ -38,7 +38,7 @@ public sealed class QdrantWireTests : IAsyncLifetime
         new(new QdrantSettings { Endpoint = endpoint ?? _qdrant.Endpoint, Collection = "wire", TimeoutSeconds = timeout });
 
     private IngestionPipeline Pipeline(IIndexStore store, HashingEmbedder? embedder = null) =>
-        new(new CorpusReader(_corpus.Dir), new Chunker(new LayerTagger(DomainKnowledge.LoadTaxonomy(_corpus.Dir))), embedder ?? _embedder, store);
+        _corpus.Pipeline(embedder ?? _embedder, store);
 
     [Fact]
     public async Task A_build_creates_a_collection_with_named_dense_and_idf_sparse_vectors_payload_indexes_and_the_manifest()

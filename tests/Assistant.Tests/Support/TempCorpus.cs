@@ -1,3 +1,5 @@
+using Assistant.Ingestion;
+using Microsoft.Extensions.AI;
 using Assistant.Core;
 
 namespace Assistant.Tests.Support;
@@ -20,6 +22,13 @@ internal sealed class TempCorpus : IDisposable
     public string Dir { get; }
 
     public string IndexPath { get; }
+
+    /// <summary>The ingestion pipeline over this corpus, with its taxonomy and lexicon.</summary>
+    public IngestionPipeline Pipeline(IEmbeddingGenerator<string, Embedding<float>> embedder, IIndexStore store)
+    {
+        var taxonomy = DomainKnowledge.LoadTaxonomy(Dir);
+        return new IngestionPipeline(new CorpusReader(Dir), new Chunker(new LayerTagger(taxonomy)), embedder, store, taxonomy, DomainKnowledge.LoadLexicon(Dir));
+    }
 
     public string Write(string relative, string content)
     {

@@ -1,0 +1,154 @@
+using System.Text.RegularExpressions;
+using Assistant.Core;
+using Assistant.Core.Ledger;
+
+namespace Assistant.Answering.Ledger;
+
+/// <summary>What the ledger says about a question: the claim read from it, the day, the terms matched and the findings
+/// that decide (empty when no term matches well enough, and the passages answer instead).</summary>
+public sealed record LedgerReading(Claim Claim, DateOnly Day, IReadOnlyList<TermMatch> Matches, IReadOnlyList<TermFinding> Findings);
+
+/// <summary>Reads a question against the terms ledger: each part of a multi-part question is read as a claim and matched
+/// to terms; the matched terms' states on the day asked become findings.</summary>
+public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher matcher, LedgerReasoner reasoner, AnsweringSettings settings)
+{
+    /// <summary>Findings shown for one question part: the best term and those close to it.</summary>
+    private const int FindingsPerPart = 3;
+
+    /// <summary>How far below the best term the best term of another layer may be and still be read (a claim about where
+    /// something runs can hold on one layer and not on another).</summary>
+    private const double LayerMargin = 0.15;
+
+    /// <summary>How much a term on a layer the user stepped back from ("what else…") loses.</summary>
+    private const double AvoidedLayerPenalty = 0.3;
+
+    public async Task<LedgerReading> ReadAsync(ResolvedQuestion question, QuestionForm form, DateOnly? asOf,
+        Func<string, Task<ReadOnlyMemory<float>>> embed)
+    {
+        var today = asOf ?? DateOnly.FromDateTime(DateTime.UtcNow);
+        var parts = Parts(question.Text);
+        // "What else…" steps back from the last turn's topic: only the names it mentioned carry over, not its subject.
+        var context = question.AvoidLayers.Count > 0 ? string.Join(' ', claims.Named(question.Context).Select(e => e.Names[0])) : question.Context;
+        var first = claims.Read(parts[0], form, context);
+        var day = DayOf(first, today);
+        if (matcher.Terms.Count == 0)
+            return new LedgerReading(first, day, [], []);
+        var allMatches = new List<TermMatch>();
+        var findings = new List<TermFinding>();
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var claim = i == 0 ? first : claims.Read(parts[i], FormOf(parts[i], form), context + " " + parts[0]);
+            var partDay = DayOf(claim, today);
+            var matches = Penalize(matcher.Match(claim, await embed(claim.MatchText).ConfigureAwait(false)), question.AvoidLayers);
+            allMatches.AddRange(matches);
+            findings.AddRange(Decide(claim, matches, partDay).Where(f => findings.All(g => g.Term.Id != f.Term.Id)));
+        }
+        if (first.Form == QuestionForm.Open && first.Period is { } period && Changes().IsMatch(first.Normalized))
+            findings = ChangesIn(period, allMatches, day);
+        return new LedgerReading(first, day, allMatches.OrderByDescending(m => m.Score).ToList(), findings);
+    }
+
+    /// <summary>The findings for one claim: the best matched term and the close ones, each read on the day; restrictive
+    /// claims also meet the terms that contradict the restriction.</summary>
+    private IReadOnlyList<TermFinding> Decide(Claim claim, IReadOnlyList<TermMatch> matches, DateOnly day)
+    {
+        if (matches.Count == 0 || matches[0].Score < settings.MinTermScore)
+            return [];
+        var best = matches.FirstOrDefault(m => m.Term.StateOn(day) is not null)?.Score ?? 0;
+        var close = matches.Where(m => m.Score >= settings.MinTermScore && m.Score >= best - settings.TermMargin && m.Term.StateOn(day) is not null);
+        // A term with no state yet on the day has no source to quote then: it cannot decide.
+        var findings = close.Select(m => Supported(claim, reasoner.Judge(claim, m, day))).Where(f => f.Truth != Truth.Unknown && f.State is not null).Take(FindingsPerPart).ToList();
+        if (claim.Restrictive && claim.Platforms.Count == 0 && findings.Count > 0)
+            findings.AddRange(Counterexamples(claim, matches, findings, day));
+        // Where something runs is decided layer by layer: a claim naming a cloud also meets the best term of each other layer.
+        if (claim.Platforms.Count > 0 && claim.Form != QuestionForm.Open)
+        {
+            var layers = findings.Select(f => f.Term.Layer).ToHashSet();
+            foreach (var m in matches.Where(m => m.Score >= settings.MinTermScore && m.Score >= best - LayerMargin && m.Term.StateOn(day) is not null))
+            {
+                if (!layers.Add(m.Term.Layer))
+                    continue;
+                if (reasoner.Judge(claim, m, day) is { Truth: not Truth.Unknown } f)
+                    findings.Add(f);
+            }
+        }
+        return findings;
+    }
+
+    /// <summary>A yes or a "supported" needs the term to say what the claim says: when much of the claim's weight is in
+    /// words the term never uses ("at the edge, on weapons platforms"), the term confirms only part of it.</summary>
+    private TermFinding Supported(Claim claim, TermFinding finding)
+    {
+        if (finding.Truth != Truth.True || claim.Form == QuestionForm.Open)
+            return finding;
+        var (words, share) = matcher.Uncovered(claim, finding.Term);
+        return share <= settings.MaxUncoveredShare ? finding
+            : finding with { Truth = Truth.Partly, Reason = $"{finding.Reason}; the term says nothing of {string.Join(", ", words)}" };
+    }
+
+    /// <summary>"Purely financial", "only an investor": terms in force on another layer that involve the same party
+    /// show the relationship goes beyond what the claim restricts it to.</summary>
+    private IEnumerable<TermFinding> Counterexamples(Claim claim, IReadOnlyList<TermMatch> matches, IReadOnlyList<TermFinding> findings, DateOnly day)
+    {
+        var layer = findings[0].Term.Layer;
+        var named = claim.Parties.Where(p => p is not ("openai" or "microsoft")).ToHashSet();
+        if (named.Count == 0)
+            return [];
+        return matches
+            // Market terms describe implications, not the relationship itself.
+            .Where(m => m.Term.Layer != layer && m.Term.Layer != "market" && m.Term.Parties.Any(named.Contains) && m.Term.StateOn(day)?.Status == TermStatus.InForce)
+            .Where(m => m.Score >= settings.MinTermScore - (2 * settings.TermMargin))
+            .Take(1)
+            .Select(m => reasoner.Judge(claim with { Restrictive = false }, m, day) with { Truth = Truth.False, Counterexample = true, Reason = $"the claim restricts it to {layer}; the term shows more" });
+    }
+
+    /// <summary>"What changed in April 2026?": the matched terms whose state changed in the period, newest change first.</summary>
+    private List<TermFinding> ChangesIn((DateOnly From, DateOnly To) period, IReadOnlyList<TermMatch> matches, DateOnly day)
+    {
+        var changed = matcher.Terms.Where(t => t.States.Any(s => s.From >= period.From && s.From <= period.To)).ToList();
+        var scores = matches.GroupBy(m => m.Term.Id).ToDictionary(g => g.Key, g => g.Max(m => m.Score));
+        return changed
+            .OrderByDescending(t => scores.GetValueOrDefault(t.Id))
+            .Take(4)
+            .Select(t => reasoner.Judge(claims.Read("", QuestionForm.Open), matches.FirstOrDefault(m => m.Term.Id == t.Id) ?? new TermMatch(t, 0, 0, 0, 0, t.Statement),
+                t.States.Last(s => s.From <= period.To).From))
+            .ToList();
+    }
+
+    private static IReadOnlyList<TermMatch> Penalize(IReadOnlyList<TermMatch> matches, IReadOnlyList<string> avoid) =>
+        avoid.Count == 0 ? matches
+            : matches.Select(m => avoid.Contains(m.Term.Layer) ? m with { Score = m.Score - AvoidedLayerPenalty } : m).OrderByDescending(m => m.Score).ToList();
+
+    /// <summary>The day a claim is read on: as_of (or today), or the end of a past period it names ("in January 2025").</summary>
+    private static DateOnly DayOf(Claim claim, DateOnly today) =>
+        claim.Period is { } period && period.To < today ? period.To : today;
+
+    /// <summary>The parts of a multi-part question: "X? and how much…?" or "X, and who picks…" give two.</summary>
+    public static IReadOnlyList<string> Parts(string text)
+    {
+        var parts = new List<string>();
+        foreach (var sentence in Sentences().Split(text).Select(s => s.Trim()).Where(s => s.Length > 0))
+            parts.AddRange(AndAsking().Split(sentence).Select(s => s.Trim().Trim(',', ';', '-')).Where(s => Terms.Words(s).Any()));
+        return parts.Count == 0 ? [text] : parts;
+    }
+
+    private static QuestionForm FormOf(string part, QuestionForm whole)
+    {
+        if (whole == QuestionForm.Claim)
+            return whole;
+        var first = Terms.Words(part).FirstOrDefault() ?? "";
+        return first is "is" or "are" or "was" or "were" or "can" or "could" or "does" or "do" or "did" or "has" or "have" or "will" or "would" or "should" or "may"
+            ? QuestionForm.YesNo : QuestionForm.Open;
+    }
+
+    // A question mark followed by more text, or a semicolon, ends a part.
+    [GeneratedRegex(@"(?<=\?)\s+(?=\S)|;\s*")]
+    private static partial Regex Sentences();
+
+    // ", and how much …", " and who picks …", " and does it ever expire": "and" followed by a question word starts a part.
+    [GeneratedRegex(@",?\s+and\s+(?=(?:how|what|who|which|when|where|why|until|thru|through|does|do|did|is|are|can|will)\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex AndAsking();
+
+    [GeneratedRegex(@"\b(chang\w*|new|happen\w*|amend\w*|differen\w*)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Changes();
+}

@@ -1,0 +1,44 @@
+namespace Assistant.Core;
+
+/// <summary>The engine's thresholds and weights in one place, bound from "Answering__*"; defaults calibrated on paraphrases
+/// written for the purpose (tests/Assistant.Tests/Answering/Paraphrases), not on the graded sets.</summary>
+public sealed class AnsweringSettings
+{
+    public const string Section = "Answering";
+
+    /// <summary>Weight of the claim's embedding similarity to a term's closest wording.</summary>
+    public double DenseWeight { get; set; } = 0.6;
+
+    /// <summary>Weight of the share of the claim's words a term uses.</summary>
+    public double LexicalWeight { get; set; } = 0.4;
+
+    /// <summary>Weight of the parties and clouds the claim and a term share (minus those they do not).</summary>
+    public double EntityWeight { get; set; } = 0.15;
+
+    /// <summary>Words the corpus never uses count this share of the highest idf against a match.</summary>
+    public double UnknownWordWeight { get; set; } = 0.5;
+
+    /// <summary>A term matched at least this well decides a verdict.</summary>
+    public double MinTermScore { get; set; } = 0.62;
+
+    /// <summary>Other terms within this margin of the best one are read too (a claim can span layers).</summary>
+    public double TermMargin { get; set; } = 0.06;
+
+    /// <summary>A term confirms a claim only when at most this share of the claim's weight is in words the term never uses.</summary>
+    public double MaxUncoveredShare { get; set; } = 0.4;
+
+    /// <summary>Below this share of the question's idf mass in the best sentence, passages alone do not cover a question.</summary>
+    public double MinPassageCoverage { get; set; } = 0.45;
+
+    /// <summary>Fills defaults and checks every value; the message names the setting.</summary>
+    public AnsweringSettings Validate()
+    {
+        foreach (var (name, value) in new[] { ("DenseWeight", DenseWeight), ("LexicalWeight", LexicalWeight), ("EntityWeight", EntityWeight),
+            ("UnknownWordWeight", UnknownWordWeight), ("MinTermScore", MinTermScore), ("TermMargin", TermMargin), ("MinPassageCoverage", MinPassageCoverage), ("MaxUncoveredShare", MaxUncoveredShare) })
+        {
+            if (value is < 0 or > 2 || double.IsNaN(value))
+                throw new ArgumentException($"{Section}__{name} must be between 0 and 2, not {value}");
+        }
+        return this;
+    }
+}
