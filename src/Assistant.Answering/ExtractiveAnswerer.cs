@@ -157,7 +157,7 @@ public sealed class ExtractiveAnswerer(IRetriever retriever, IFollowUpResolver f
         var retrieved = await retriever.RetrieveAsync(resolved, request.IsTalkingPoint, request.AsOf, ct).ConfigureAwait(false);
         var answer = Compose(request, retrieved) with { LatencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1) };
         AssistantTelemetry.RecordAnswer(answer, answer.LatencyMs);
-        return (answer, ConversationTurn.Of(request, resolved, answer));
+        return (answer, ConversationTurn.Of(request, resolved, answer, answer.Terms));
     }
 
     public async IAsyncEnumerable<AnswerUpdate> StreamAsync(AskRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
@@ -215,6 +215,7 @@ public sealed class ExtractiveAnswerer(IRetriever retriever, IFollowUpResolver f
             AsOf = request.AsOf is { } d ? Dates.Iso(d) : null,
             Findings = r.Reading.Form == QuestionForm.Open ? null : c.Findings,
             Rephrasing = c.Rephrasing,
+            Terms = c.Terms,
         };
     }
 

@@ -73,6 +73,10 @@ public sealed partial class QuestionAnalyzer(TermMatcher matcher, LayerTagger ta
     [GeneratedRegex(@"[,;-]?\s*\b(?:yes|right|correct|true|no|yeah|isn'?t it|doesn'?t it|aren'?t they|is it|is that (?:right|true|correct|so|still (?:the case|true|so))|still (?:the case|true))\s*\?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex TagQuestion();
 
+    // "If a customer buys Frontier through AWS, does it run on Azure?": the question after the condition asks yes or no.
+    [GeneratedRegex(@"^\s*(?:if|when|once|after|before|under)\b.*?,?\s\b(?:does|do|did|is|are|was|were|can|could|will|would|should|has|have)\s+(?:it|they|that|this|he|she|we|you|the|its|their|openai|microsoft|amazon|aws|azure|google|oracle)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ConditionalYesNo();
+
     [GeneratedRegex(@"\b(?:in|during|since|by|from)\s+(?:(january|february|march|april|may|june|july|august|september|october|november|december)\s+)?((?:19|20)\d{2})\b", RegexOptions.IgnoreCase)]
     private static partial Regex PeriodPattern();
 
@@ -91,7 +95,9 @@ public sealed partial class QuestionAnalyzer(TermMatcher matcher, LayerTagger ta
         var words = Assistant.Core.Terms.Words(asking).ToList();
         // "ok and does it…", "so is…": conversational openings before the verb that asks.
         var first = words.SkipWhile(w => Openings.Contains(w)).FirstOrDefault() ?? "";
-        var form = isClaim ? QuestionForm.Claim : Auxiliaries.Contains(first) || TagQuestion().IsMatch(asking) ? QuestionForm.YesNo : QuestionForm.Open;
+        var form = isClaim ? QuestionForm.Claim
+            : Auxiliaries.Contains(first) || TagQuestion().IsMatch(asking) || ConditionalYesNo().IsMatch(asking) ? QuestionForm.YesNo
+            : QuestionForm.Open;
         var terms = Matcher.Extract(text);
         var own = terms.Select(t => t.Stem).ToHashSet(StringComparer.Ordinal);
         var context = resolved.Context.Length == 0 ? [] : Matcher.Extract(resolved.Context, ContextWeight).Where(t => !own.Contains(t.Stem)).ToList();

@@ -57,7 +57,7 @@ public sealed partial class HybridRetriever(ServedIndex served, IEmbeddingGenera
         var ledger = await knowledge.LedgerReader.ReadAsync(question, q.Form, asOf,
             async text => (await embedder.GenerateAsync([text], cancellationToken: ct).ConfigureAwait(false))[0].Vector).ConfigureAwait(false);
         var findings = ledger.Findings;
-        var gap = CoverageGap(view, q, evidence, passages, findings.Count > 0) ?? OutOfReach(view, ledger);
+        var gap = CoverageGap(view, q, evidence, passages, findings.Count > 0) ?? OutOfReach(view, ledger, normalized.Text);
         return new Retrieved(question, q, features, passages, evidence, gap, view) { Reading = ledger.Claim, Day = ledger.Day, Matches = ledger.Matches, Findings = findings };
     }
 
@@ -99,11 +99,11 @@ public sealed partial class HybridRetriever(ServedIndex served, IEmbeddingGenera
     /// <summary>What the ledger's reading shows the sources cannot cover, or null: an event in a year no source reaches
     /// ("the 2027 merger"), words for a subject no source uses ("merger", "convert"), or parties no term or source
     /// puts together ("Google's partnership with Anthropic").</summary>
-    private static string? OutOfReach(IndexView view, LedgerReading ledger)
+    private static string? OutOfReach(IndexView view, LedgerReading ledger, string question)
     {
         var claim = ledger.Claim;
         var knowledge = view.Knowledge;
-        if (knowledge.Lexicon.Cue("off_topic_requests").Any(Core.Terms.Words(claim.Normalized).ToList()))
+        if (knowledge.Lexicon.Cue("off_topic_requests").Any(Core.Terms.Words(question).ToList()))
             return "it asks for something other than what the sources say";
         var newest = view.Index.Documents.Select(d => d.Info.Date.Year).DefaultIfEmpty(0).Max();
         var figures = view.Index.Ledger.Terms.SelectMany(t => t.States.SelectMany(s => s.Figures)).ToHashSet(StringComparer.Ordinal);
@@ -113,7 +113,7 @@ public sealed partial class HybridRetriever(ServedIndex served, IEmbeddingGenera
             return $"no source speaks of anything in {future}";
         var unknown = knowledge.UnknownWords(claim.Normalized);
         var best = ledger.Matches.Count == 0 ? 0 : ledger.Matches[0].Score;
-        if (unknown.Count >= 2 || (unknown.Count == 1 && best < knowledge.Settings.MinTermScore + StrongMatch))
+        if (unknown.Count >= 3 || (unknown.Count == 2 && best < knowledge.Settings.MinTermScore + StrongMatch))
             return $"no source mentions {string.Join(" or ", unknown.Select(u => $"\"{u}\""))}";
         var named = claim.Parties.Where(p => p is not ("openai" or "microsoft")).ToList();
         if (named.Count >= 2 && !view.Index.Ledger.Terms.Any(t => named.All(n => t.Parties.Contains(n) || t.Platforms.Any(l => knowledge.OwnerOf(l) == n))))

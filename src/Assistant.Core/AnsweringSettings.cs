@@ -16,7 +16,10 @@ public sealed class AnsweringSettings
     public double EntityWeight { get; set; } = 0.15;
 
     /// <summary>Words the corpus never uses count this share of the highest idf against a match.</summary>
-    public double UnknownWordWeight { get; set; } = 0.5;
+    public double UnknownWordWeight { get; set; } = 0.15;
+
+    /// <summary>Added to a term's score when a figure the claim names is one of the term's ("$135 billion").</summary>
+    public double FigureWeight { get; set; } = 0.1;
 
     /// <summary>A term matched at least this well decides a verdict.</summary>
     public double MinTermScore { get; set; } = 0.62;
@@ -34,7 +37,7 @@ public sealed class AnsweringSettings
     public AnsweringSettings Validate()
     {
         foreach (var (name, value) in new[] { ("DenseWeight", DenseWeight), ("LexicalWeight", LexicalWeight), ("EntityWeight", EntityWeight),
-            ("UnknownWordWeight", UnknownWordWeight), ("MinTermScore", MinTermScore), ("TermMargin", TermMargin), ("MinPassageCoverage", MinPassageCoverage), ("MaxUncoveredShare", MaxUncoveredShare) })
+            ("UnknownWordWeight", UnknownWordWeight), ("MinTermScore", MinTermScore), ("TermMargin", TermMargin), ("MinPassageCoverage", MinPassageCoverage), ("MaxUncoveredShare", MaxUncoveredShare), ("FigureWeight", FigureWeight) })
         {
             if (value is < 0 or > 2 || double.IsNaN(value))
                 throw new ArgumentException($"{Section}__{name} must be between 0 and 2, not {value}");

@@ -74,6 +74,9 @@ public sealed record Answer
     [JsonPropertyName("as_of")] public string? AsOf { get; init; }
     [JsonPropertyName("findings")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<LayerFinding>? Findings { get; init; }
     [JsonPropertyName("rephrasing")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Rephrasing { get; init; }
+
+    /// <summary>The ids of the terms (corpus/terms.yaml) the answer reads, when it was decided by the terms ledger.</summary>
+    [JsonPropertyName("terms")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Terms { get; init; }
     [JsonPropertyName("notice")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Notice { get; init; }
     [JsonPropertyName("tokens")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TokenUsage? Tokens { get; init; }
     [JsonPropertyName("latency_ms")] public double LatencyMs { get; init; }

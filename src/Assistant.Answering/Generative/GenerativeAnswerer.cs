@@ -46,7 +46,7 @@ public sealed class GenerativeAnswerer(
         var resolved = await followUps.ResolveAsync(request.Question, request.History, ct).ConfigureAwait(false);
         var retrieved = await retriever.RetrieveAsync(resolved, request.IsTalkingPoint, request.AsOf, ct).ConfigureAwait(false);
         var baseline = extractive.Compose(request, retrieved);
-        var turn = ConversationTurn.Of(request, resolved, baseline);
+        var turn = ConversationTurn.Of(request, resolved, baseline, baseline.Terms);
         if (baseline.Abstained || retrieved.Passages.Count == 0)
         {
             baseline = baseline with { LatencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1) };

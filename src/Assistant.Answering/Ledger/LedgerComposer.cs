@@ -9,7 +9,7 @@ public sealed record LedgerVerdict(string Verdict, string? Lead, IReadOnlyList<T
 
 /// <summary>Writes an answer from the terms ledger: the verdict first, then per matched term its state on the day asked
 /// with a cited quote, then its history in date order; every factual sentence is a verbatim quote of a corpus document.</summary>
-public sealed class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexicon)
+public sealed partial class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexicon)
 {
     /// <summary>Quotes shown for one state: a reader on a call needs the point, not every restatement.</summary>
     private const int SourcesPerState = 2;
@@ -29,6 +29,10 @@ public sealed class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexicon)
             return new LedgerVerdict(talking ? Verdicts.Contradicted : Verdicts.No, "the sources show more than that", shownWith);
         }
         var primary = known[0];
+        // Two close terms on one layer that disagree: the claim is ambiguous between them, so no confident verdict.
+        if (known.Skip(1).FirstOrDefault(f => f.Term.Layer == primary.Term.Layer && Opposed(f.Truth, primary.Truth)) is { } rival
+            && primary.Match.Score - rival.Match.Score < ClearLead)
+            return new LedgerVerdict(Verdicts.Partly, "the sources point both ways", [primary, rival]);
         // Findings on the primary's layer must agree with it to count; other layers show where the claim splits.
         var deciding = known.Where(f => f == primary || f.Term.Layer != primary.Term.Layer || f.Truth == primary.Truth).Take(3).ToList();
         var truths = deciding.Select(f => f.Truth).Distinct().ToList();
@@ -42,12 +46,19 @@ public sealed class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexicon)
             var outdated = talking && deciding.Any(f => f.Outdated);
             return new LedgerVerdict(talking ? (outdated ? Verdicts.Outdated : Verdicts.Contradicted) : Verdicts.No, Correction(deciding), deciding);
         }
+        var partial = deciding.Where(f => f.Truth == Truth.Partly).Select(f => f.State?.Status).ToList();
         var why = truths.Contains(Truth.True) && truths.Contains(Truth.False) ? "it depends on the layer"
-            : deciding.Any(f => f.State?.Status == TermStatus.Announced) ? "announced, not yet in effect"
-            : deciding.Any(f => f.State?.Status == TermStatus.Disputed) ? "the sources disagree"
-            : "reported, not confirmed";
+            : partial.Contains(TermStatus.Announced) ? "announced, not yet in effect"
+            : partial.Contains(TermStatus.Disputed) ? "the sources disagree"
+            : partial.Contains(TermStatus.Reported) ? "reported, not confirmed"
+            : "the sources confirm only part of it";
         return new LedgerVerdict(Verdicts.Partly, why, deciding);
     }
+
+    /// <summary>How far the best term must lead a close term of the same layer that says the opposite.</summary>
+    private const double ClearLead = 0.05;
+
+    private static bool Opposed(Truth a, Truth b) => (a, b) is (Truth.True, Truth.False) or (Truth.False, Truth.True);
 
     /// <summary>"they give $50 billion" / "they name AWS": what the sources say in place of a wrong figure or cloud.</summary>
     private string? Correction(IReadOnlyList<TermFinding> findings)
@@ -61,7 +72,8 @@ public sealed class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexicon)
 
     private string Name(string entityId) => lexicon.Entities.FirstOrDefault(e => e.Id == entityId)?.Names[0] ?? entityId;
 
-    public sealed record Composition(string Text, IReadOnlyList<Citation> Citations, IReadOnlyList<string> Layers, string? Rephrasing, IReadOnlyList<LayerFinding> Findings);
+    public sealed record Composition(string Text, IReadOnlyList<Citation> Citations, IReadOnlyList<string> Layers, string? Rephrasing,
+        IReadOnlyList<LayerFinding> Findings, IReadOnlyList<string> Terms);
 
     /// <summary>The answer text and its citations.</summary>
     /// <param name="quoteSource">Finds the passage a quote comes from (the chunk of its document that contains it).</param>
@@ -89,6 +101,7 @@ public sealed class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexicon)
         var shown = verdict.Deciding.GroupBy(f => f.Term.Id).Select(g => g.First()).ToList();
         var layered = shown.Select(f => f.Term.Layer).Distinct().Count() > 1;
         var layerFindings = new List<LayerFinding>();
+        var shownTerms = new List<string>();
         foreach (var f in shown)
         {
             var paragraph = new StringBuilder();
@@ -119,6 +132,7 @@ public sealed class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexicon)
             if (cited.Count == 0)
                 continue;
             sb.Append(paragraph.ToString().TrimEnd()).Append("\n\n");
+            shownTerms.Add(f.Term.Id);
             layerFindings.Add(new LayerFinding { Layer = f.Term.Layer, Verdict = FindingVerdict(claim.Form, f), Citations = cited.Distinct().Order().ToList() });
         }
         var newest = citations.Select(c => c.Date).Order(StringComparer.Ordinal).LastOrDefault();
@@ -132,7 +146,7 @@ public sealed class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexicon)
             : null;
         // The answer speaks about its terms' layers and about what the quoted sentences themselves are mainly about.
         var layers = taxonomy.Order(layerFindings.Select(l => l.Layer).Concat(quoteLayers));
-        return new Composition(sb.ToString().Trim(), citations, layers, rephrasing, layerFindings);
+        return new Composition(sb.ToString().Trim(), citations, layers, rephrasing, layerFindings, shownTerms);
     }
 
     /// <summary>The main layer of each sentence of the passage that the quote covers.</summary>
@@ -179,7 +193,11 @@ public sealed class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexicon)
         var candidates = term.States.Where(s => s.From >= run.From && s.From <= state.From).SelectMany(s => s.Sources)
             .DistinctBy(s => s.Quote).ToList();
         var words = Terms.Content(claim.MatchText).SelectMany(lexicon.SynonymsOf).ToHashSet(StringComparer.Ordinal);
-        var best = candidates.MaxBy(c => Terms.Content(c.Quote).Distinct().Count(words.Contains) / Math.Sqrt(1 + Terms.Content(c.Quote).Count()));
+        // An amount or a date asked for is what the quote must give.
+        double Wanted(string quote) =>
+            (claim.AsksAmount || claim.Figures.Count > 0 ? ClaimReader.Figures(quote).Count > 0 ? 1 : 0 : 0)
+            + (claim.AsksTime && YearIn().IsMatch(quote) ? 1 : 0);
+        var best = candidates.MaxBy(c => Wanted(c.Quote) + (Terms.Content(c.Quote).Distinct().Count(words.Contains) / Math.Sqrt(1 + Terms.Content(c.Quote).Count())));
         return new[] { best, state.Sources[0] }.Concat(state.Sources.Skip(1)).OfType<TermSource>().DistinctBy(s => s.Quote).Take(SourcesPerState);
     }
 
@@ -222,6 +240,9 @@ public sealed class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexicon)
         var s = string.Join(' ', quote.Split((char[])[' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries));
         return s.Length > 0 && !".!?:".Contains(s[^1]) ? s + "." : s;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:19|20)\d{2}\b")]
+    private static partial System.Text.RegularExpressions.Regex YearIn();
 
     private static string Day(DateOnly d) => d.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -103,6 +103,7 @@ public sealed class LedgerMatcher
                 var lexical = Math.Max(Lexical(words, t), QuoteShare * Covered(words, _quotes[t.Id]));
                 var entities = EntityAgreement(claim, t);
                 var score = (_settings.DenseWeight * similarity) + (_settings.LexicalWeight * lexical) + (_settings.EntityWeight * entities)
+                    + (SharesFigure(claim, t) ? _settings.FigureWeight : 0)
                     - (Reversed(claim, t) ? ReversedPartiesPenalty : 0);
                 return new TermMatch(t, score, similarity, lexical, entities, text);
             })
@@ -141,6 +142,10 @@ public sealed class LedgerMatcher
         var total = words.Sum(w => w.Weight);
         return total == 0 ? 0 : words.Where(w => _reader.Lexicon.SynonymsOf(w.Stem).Any(stems.Contains)).Sum(w => w.Weight) / total;
     }
+
+    /// <summary>Whether a figure the claim names is one of the term's (in any state).</summary>
+    private static bool SharesFigure(Claim claim, Term term) =>
+        claim.Figures.Count > 0 && term.States.SelectMany(s => ClaimReader.FiguresOfTerm(s.Figures)).Any(f => claim.Figures.Any(f.Agrees));
 
     /// <summary>Whether the claim names the term statement's first two parties in the opposite order.</summary>
     private bool Reversed(Claim claim, Term term)

@@ -64,7 +64,9 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
         if (claim.Platforms.Count > 0 && claim.Form != QuestionForm.Open)
         {
             var layers = findings.Select(f => f.Term.Layer).ToHashSet();
-            foreach (var m in matches.Where(m => m.Score >= settings.MinTermScore && m.Score >= best - LayerMargin && m.Term.StateOn(day) is not null))
+            var top = matches[0];
+            foreach (var m in matches.Where(m => m.Score >= settings.MinTermScore && m.Score >= best - LayerMargin && m.Term.StateOn(day) is not null
+                && m.Lexical >= top.Lexical - 0.2 && m.Dense >= top.Dense - 0.25))
             {
                 if (!layers.Add(m.Term.Layer))
                     continue;
