@@ -57,7 +57,8 @@ public sealed partial class HybridRetriever(ServedIndex served, IEmbeddingGenera
         var ledger = await knowledge.LedgerReader.ReadAsync(question, q.Form, asOf,
             async text => (await embedder.GenerateAsync([text], cancellationToken: ct).ConfigureAwait(false))[0].Vector).ConfigureAwait(false);
         var findings = ledger.Findings;
-        var gap = CoverageGap(view, q, evidence, passages, findings.Count > 0) ?? OutOfReach(view, ledger, normalized.Text);
+        var gap = CoverageGap(view, q, evidence, passages, findings.Count > 0, ledger.Matches.Count == 0 ? 0 : ledger.Matches[0].Score)
+            ?? OutOfReach(view, ledger, normalized.Text);
         return new Retrieved(question, q, features, passages, evidence, gap, view) { Reading = ledger.Claim, Day = ledger.Day, Matches = ledger.Matches, Findings = findings };
     }
 
@@ -77,14 +78,15 @@ public sealed partial class HybridRetriever(ServedIndex served, IEmbeddingGenera
 
     /// <summary>Why the sources do not cover the question, or null when they do. A question a term matches is covered;
     /// one that names something no source mentions is not, whatever else it matches.</summary>
-    private static string? CoverageGap(IndexView view, AnalyzedQuestion q, IReadOnlyList<Evidence> evidence, IReadOnlyList<Passage> passages, bool termMatched)
+    private static string? CoverageGap(IndexView view, AnalyzedQuestion q, IReadOnlyList<Evidence> evidence, IReadOnlyList<Passage> passages, bool termMatched, double bestTerm)
     {
         var knowledge = view.Knowledge;
         var own = q.Terms.Where(t => !knowledge.Lexicon.MetaTerms.Contains(t.Stem)).ToList();
         if (own.Count == 0 && q.ContextTerms.Count == 0)
             return "the question names no topic the sources discuss";
         var unknown = own.Where(t => t.IsEntity && !knowledge.Matcher.KnownInCorpus(t) && !knowledge.IsKnownName(t.Surface)).Select(t => t.Surface).ToList();
-        if (unknown.Count > 0)
+        // A name no source uses (Apple, xAI, Siri) puts the question outside the sources, unless a term matches it strongly.
+        if (unknown.Count > 0 && bestTerm < knowledge.Settings.MinTermScore + StrongMatch)
             return $"no source mentions {string.Join(", ", unknown.Distinct())}";
         if (termMatched)
             return null;

@@ -62,11 +62,12 @@ public interface IIndexBuilder : IAsyncDisposable
     /// <summary>Chunks in the new version as it stands.</summary>
     int ChunkCount { get; }
 
-    /// <summary>The hash of the ledger the current version holds (null when none): unchanged terms are not embedded again.</summary>
+    /// <summary>The version of the terms the current version holds (null when none): unchanged terms are not embedded again.</summary>
     string? ExistingLedgerHash { get; }
 
-    /// <summary>Replaces the terms ledger and its vectors (one per statement and phrasing, in <see cref="Term.Texts"/> order).</summary>
-    Task ReplaceTermsAsync(TermsLedger ledger, IReadOnlyList<TermVector> vectors, CancellationToken ct = default);
+    /// <summary>Replaces the terms ledger and its vectors (one per statement and phrasing, in <see cref="Term.Texts"/> order),
+    /// recording <paramref name="version"/> (the ledger's hash with whatever else changes how its wordings are embedded).</summary>
+    Task ReplaceTermsAsync(TermsLedger ledger, IReadOnlyList<TermVector> vectors, string version, CancellationToken ct = default);
 
     /// <summary>Swaps the new version in atomically.</summary>
     Task CommitAsync(CancellationToken ct = default);

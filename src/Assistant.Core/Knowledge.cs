@@ -92,7 +92,7 @@ public sealed class LayerTaxonomy
 }
 
 /// <summary>Synonyms, rival groups and stance cues, from corpus/lexicon.yaml.</summary>
-public sealed class Lexicon
+public sealed partial class Lexicon
 {
     private readonly Dictionary<string, int> _groupOf = new(StringComparer.Ordinal);
     private readonly List<string[]> _groups = [];
@@ -154,6 +154,24 @@ public sealed class Lexicon
 
     /// <summary>Words that deny what follows them ("not", "never", "sat out"…) in a claim or a term's wording.</summary>
     public CueSet Negation => Cue("negation");
+
+    /// <summary>Shorthand replaced by the words the sources use (MSFT → Microsoft, ROFR → right of first refusal), dollar
+    /// shorthand spelled out ("$50B" → "$50 billion") and a bare "%" read as "percentage". Questions and the terms'
+    /// wordings are read through it alike.</summary>
+    public string Normalize(string text)
+    {
+        var s = DollarShorthand().Replace(text, m => $"${m.Groups[1].Value} {(m.Groups[2].Value.ToLowerInvariant() is "t" or "tn" ? "trillion" : m.Groups[2].Value.ToLowerInvariant() is "m" or "mn" ? "million" : "billion")}");
+        s = BarePercent().Replace(s, " percentage");
+        foreach (var alias in Aliases)
+            s = alias.Pattern.Replace(s, alias.Meaning);
+        return s;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\$\s?(\d[\d,]*(?:\.\d+)?)\s?(tn|t|bn|b|mn|m)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex DollarShorthand();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\d\s])\s*%|(?<=\s)%")]
+    private static partial System.Text.RegularExpressions.Regex BarePercent();
 }
 
 /// <summary>A named party or cloud: the id the terms ledger uses and the names that refer to it.</summary>

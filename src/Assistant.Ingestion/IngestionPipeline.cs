@@ -1,3 +1,4 @@
+using System.Text;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Assistant.Core;
@@ -88,8 +89,10 @@ public sealed class IngestionPipeline(
             }
             await builder.UpsertAsync(doc, chunks, vectors, ct).ConfigureAwait(false);
         }
-        if (rebuild || builder.ExistingLedgerHash != ledger.Hash)
-            await builder.ReplaceTermsAsync(ledger, await EmbedTermsAsync(ledger, progress, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        // The wordings are embedded through the lexicon's shorthand, so a changed lexicon re-embeds them too.
+        var termsVersion = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ledger.Hash + "\n" + string.Join("\n", lexicon.Aliases.Select(a => $"{a.Shorthand}={a.Meaning}")))));
+        if (rebuild || builder.ExistingLedgerHash != termsVersion)
+            await builder.ReplaceTermsAsync(ledger, await EmbedTermsAsync(ledger, progress, ct).ConfigureAwait(false), termsVersion, ct).ConfigureAwait(false);
         progress?.Report(new IngestProgress("swap", 0, 1));
         var chunkCount = builder.ChunkCount;
         await builder.CommitAsync(ct).ConfigureAwait(false);
@@ -130,7 +133,8 @@ public sealed class IngestionPipeline(
         foreach (var batch in texts.Chunk(BatchSize))
         {
             ct.ThrowIfCancellationRequested();
-            var embeddings = await embedder.GenerateAsync(batch.Select(b => b.Text), cancellationToken: ct).ConfigureAwait(false);
+            // Wordings are embedded as questions are read: shorthand spelled out by the lexicon.
+            var embeddings = await embedder.GenerateAsync(batch.Select(b => lexicon.Normalize(b.Text)), cancellationToken: ct).ConfigureAwait(false);
             vectors.AddRange(batch.Zip(embeddings, (b, e) => new TermVector(b.Id, b.Text, e.Vector)));
             progress?.Report(new IngestProgress("terms", vectors.Count, texts.Count));
         }

@@ -24,9 +24,15 @@ public sealed record Figure(decimal Value, string Unit, string Text)
     public const string Year = "year";
     public const string Gigawatts = "gw";
 
-    /// <summary>The same amount within 10 % (years exactly).</summary>
+    /// <summary>The same amount, allowing for rounding.</summary>
+    /// <remarks>Amounts within 5 %, percentages within 2.5 points ("roughly a third" is 32.5 %), years exactly.</remarks>
     public bool Agrees(Figure other) =>
-        Unit == other.Unit && (Unit == Year ? Value == other.Value : Math.Abs(Value - other.Value) <= 0.1m * Math.Max(Math.Abs(Value), Math.Abs(other.Value)));
+        Unit == other.Unit && Unit switch
+        {
+            Year => Value == other.Value,
+            Percent => Math.Abs(Value - other.Value) <= 2.5m,
+            _ => Math.Abs(Value - other.Value) <= 0.05m * Math.Max(Math.Abs(Value), Math.Abs(other.Value)),
+        };
 
     public override string ToString() => Text;
 }
@@ -109,14 +115,8 @@ public sealed partial class ClaimReader(Lexicon lexicon)
 
     public Lexicon Lexicon => lexicon;
 
-    /// <summary>Shorthand replaced by the words the sources use; dollar shorthand spelled out ("$50B" → "$50 billion").</summary>
-    public string Normalize(string text)
-    {
-        var s = DollarShorthand().Replace(text, m => $"${m.Groups[1].Value} {(m.Groups[2].Value.ToLowerInvariant() is "t" or "tn" ? "trillion" : m.Groups[2].Value.ToLowerInvariant() is "m" or "mn" ? "million" : "billion")}");
-        foreach (var alias in lexicon.Aliases)
-            s = alias.Pattern.Replace(s, alias.Meaning);
-        return s;
-    }
+    /// <summary>Shorthand replaced by the words the sources use (see <see cref="Lexicon.Normalize"/>).</summary>
+    public string Normalize(string text) => lexicon.Normalize(text);
 
     public Claim Read(string text, QuestionForm form, string context = "")
     {
@@ -127,7 +127,7 @@ public sealed partial class ClaimReader(Lexicon lexicon)
         // "X ended", "the deal ends X", "moved X from Azure to AWS": X no longer holds (where it was).
         // ...unless the ending is the rule itself ("the revenue share ends when AGI is verified").
         var conditional = words.Any(w => w is "if" or "when" or "once" or "until" or "upon" or "unless" or "whenever");
-        if (aspect == Aspect.None && !conditional && _cessation.Any(words))
+        if (aspect is Aspect.None or Aspect.Already && !conditional && _cessation.Any(words))
             aspect = Aspect.NoLonger;
         if (aspect == Aspect.None && _relocation.Any(words) && Origin(words) is { Count: > 0 } origin)
             (aspect, platforms) = (Aspect.NoLonger, origin);
@@ -205,8 +205,12 @@ public sealed partial class ClaimReader(Lexicon lexicon)
             }
             return -1;
         }
-        if (Find("no", "longer") >= 0 || Find("not", "anymore") >= 0 || Find("any", "more") >= 0 && Find("not") >= 0 || Find("anymore") >= 0)
+        // "no longer", "not … anymore"; a bare "anymore" in a question asks "still" ("Is it exclusive anymore?").
+        var negative = words.Any(w => w is "not" or "no" or "never" or "isnt" or "arent" or "doesnt" or "dont" or "didnt" or "cant" or "wont" or "hasnt" or "havent");
+        if (Find("no", "longer") >= 0 || (negative && (Find("anymore") >= 0 || Find("any", "more") >= 0)))
             return (Aspect.NoLonger, at);
+        if (Find("anymore") >= 0)
+            return (Aspect.Still, at);
         if (Find("not", "yet") >= 0 || Find("yet", "to") >= 0)
             return (Aspect.NotYet, at);
         if (Find("never") >= 0 || Find("not", "ever") >= 0)
@@ -339,9 +343,6 @@ public sealed partial class ClaimReader(Lexicon lexicon)
             _ => (start, end),
         };
     }
-
-    [GeneratedRegex(@"\$\s?(\d[\d,]*(?:\.\d+)?)\s?(tn|t|bn|b|mn|m)\b", RegexOptions.IgnoreCase)]
-    private static partial Regex DollarShorthand();
 
     [GeneratedRegex(@"\$\s?(\d[\d,]*(?:\.\d+)?)\s?(trillion|billion|million)?\b")]
     private static partial Regex DollarAmount();

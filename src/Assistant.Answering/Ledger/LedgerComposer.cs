@@ -105,6 +105,7 @@ public sealed partial class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexic
         foreach (var f in shown)
         {
             var paragraph = new StringBuilder();
+            var citationsBefore = citations.Count;
             if (layered)
                 paragraph.Append("**").Append(taxonomy.NameOf(f.Term.Layer)).Append(":** ");
             var cited = new List<int>();
@@ -129,7 +130,8 @@ public sealed partial class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexic
                     }
                 }
             }
-            if (cited.Count == 0)
+            // A term whose quotes were all shown already adds nothing.
+            if (cited.Count == 0 || cited.All(n => n <= citationsBefore))
                 continue;
             sb.Append(paragraph.ToString().TrimEnd()).Append("\n\n");
             shownTerms.Add(f.Term.Id);

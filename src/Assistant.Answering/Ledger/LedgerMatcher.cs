@@ -40,7 +40,7 @@ public sealed class LedgerMatcher
         _settings = settings;
         foreach (var term in ledger.Terms)
         {
-            _wordings[term.Id] = [.. term.Texts.Select(t => Stems(t).SelectMany(reader.Lexicon.SynonymsOf).ToHashSet(StringComparer.Ordinal))];
+            _wordings[term.Id] = [.. term.Texts.Select(t => Stems(reader.Lexicon.Normalize(t)).SelectMany(reader.Lexicon.SynonymsOf).ToHashSet(StringComparer.Ordinal))];
             _stems[term.Id] = _wordings[term.Id].SelectMany(w => w).ToHashSet(StringComparer.Ordinal);
             _quotes[term.Id] = Stems(string.Join(' ', term.States.SelectMany(st => st.Sources.Select(src => src.Quote))))
                 .SelectMany(reader.Lexicon.SynonymsOf).Concat(_stems[term.Id]).ToHashSet(StringComparer.Ordinal);
@@ -209,7 +209,8 @@ public sealed class LedgerMatcher
             score += term.Platforms.Contains(l) || term.Platforms.Contains(NamedEntity.AnyPlatform) ? 1 : term.Platforms.Count > 0 ? 0 : -0.5;
         // A term about a specific party the claim never mentions (the Pentagon, SoftBank) is about something else.
         var mentioned = claim.Parties.Concat(claim.Platforms).ToHashSet(StringComparer.Ordinal);
-        score -= 0.25 * term.Parties.Count(p => p is not ("openai" or "microsoft") && !mentioned.Contains(p) && !term.Platforms.Any(l => Owner(l) == p && mentioned.Contains(l)));
+        // Government parties are often implied ("top-secret use", "classified network"), so only companies count here.
+        score -= 0.25 * term.Parties.Count(p => p is not ("openai" or "microsoft" or "us-government" or "us-department-of-war") && !mentioned.Contains(p) && !term.Platforms.Any(l => Owner(l) == p && mentioned.Contains(l)));
         return Math.Tanh(score / 2);
     }
 

@@ -37,7 +37,8 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
         var findings = new List<TermFinding>();
         for (var i = 0; i < parts.Count; i++)
         {
-            var claim = i == 0 ? first : claims.Read(parts[i], FormOf(parts[i], form), context + " " + parts[0]);
+            // A later part borrows only the names of the first ("…, and who picks the models?"), not its subject.
+            var claim = i == 0 ? first : claims.Read(parts[i], FormOf(parts[i], form), context + " " + string.Join(' ', claims.Named(parts[0]).Select(e => e.Names[0])));
             var partDay = DayOf(claim, today);
             var matches = Penalize(matcher.Match(claim, await embed(claim.MatchText).ConfigureAwait(false)), question.AvoidLayers);
             allMatches.AddRange(matches);
@@ -60,9 +61,15 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
         var findings = close.Select(m => Supported(claim, reasoner.Judge(claim, m, day))).Where(f => f.Truth != Truth.Unknown && f.State is not null).Take(FindingsPerPart).ToList();
         if (claim.Restrictive && claim.Platforms.Count == 0 && findings.Count > 0)
             findings.AddRange(Counterexamples(claim, matches, findings, day));
-        // Where something runs is decided layer by layer: a claim naming a cloud also meets the best term of each other layer.
+        // Where something runs is decided layer by layer: a claim naming a cloud also meets the best term of each other layer,
+        // and any close term that holds the thing to a rival cloud.
         if (claim.Platforms.Count > 0 && claim.Form != QuestionForm.Open)
         {
+            foreach (var m in matches.Where(m => m.Score >= settings.MinTermScore && m.Score >= best - LayerMargin && findings.All(f => f.Term.Id != m.Term.Id)))
+            {
+                if (reasoner.Judge(claim, m, day) is { RightPlatforms.Count: > 0, Truth: Truth.False, State: not null } exclusive)
+                    findings.Add(exclusive);
+            }
             var layers = findings.Select(f => f.Term.Layer).ToHashSet();
             var top = matches[0];
             foreach (var m in matches.Where(m => m.Score >= settings.MinTermScore && m.Score >= best - LayerMargin && m.Term.StateOn(day) is not null
@@ -73,6 +80,22 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
                 if (reasoner.Judge(claim, m, day) is { Truth: not Truth.Unknown } f)
                     findings.Add(f);
             }
+        }
+        // The newest applicable source: a close term whose state is newer than every finding's and that says the same.
+        if (findings.Count > 0 && claim.Form != QuestionForm.Open)
+        {
+            var newest = findings.Max(f => f.State!.From);
+            var agree = findings[0].Truth;
+            var newer = matches.Where(m => m.Score >= settings.MinTermScore && m.Score >= best - LayerMargin && findings.All(f => f.Term.Id != m.Term.Id))
+                .Select(m => Supported(claim, reasoner.Judge(claim, m, day)))
+                .FirstOrDefault(f => f.State is { } st && st.From > newest && f.Truth == agree);
+            if (newer is not null)
+                findings.Add(newer);
+        }
+        if (claim.Form == QuestionForm.Open)
+        {
+            // An open question about today is answered by what holds first; ended terms follow as history.
+            findings = [.. findings.OrderBy(f => f.State?.Status is TermStatus.InForce ? 0 : 1)];
         }
         return findings;
     }

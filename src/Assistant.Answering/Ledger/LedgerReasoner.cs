@@ -58,6 +58,7 @@ public sealed class LedgerReasoner(ClaimReader reader)
         var finding = new TermFinding { Match = match, State = state, Day = day, Truth = truth, Reason = reason };
         finding = Figures(claim, term, state, finding);
         finding = Platforms(claim, match, term, state, finding);
+        finding = Parties(claim, term, state, finding);
         finding = LaterDetail(claim, term, state, finding);
         if (finding.Truth == Truth.False && state is not null && term.States.ToList().IndexOf(state) is var i and > 0)
         {
@@ -108,7 +109,8 @@ public sealed class LedgerReasoner(ClaimReader reader)
         };
         // "It's not true that X", "X sat out…": the claim denies the proposition. Aspects that are negative already
         // ("no longer", "never", "not yet") carry their own negation.
-        var flip = claim.Negated != WordingNegated(match.Wording);
+        // The statement is the term's canonical wording; phrasings (some of them questions) only help matching.
+        var flip = claim.Negated != WordingNegated(term.Statement);
         // "X only on Azure" against a term that opens X to any cloud (or the reverse) says the opposite of the term.
         if ((claim.Restrictive && IsBroad(term)) || (claim.Broadening && IsRestrictive(term)))
         {
@@ -182,12 +184,32 @@ public sealed class LedgerReasoner(ClaimReader reader)
             return finding;
         if (state is not { Status: TermStatus.InForce or TermStatus.Reported or TermStatus.Disputed })
             return finding with { Truth = Truth.Unknown, Reason = $"the term names {string.Join(", ", term.Platforms)}, and it is not in force" };
-        var truth = claim.Negated != WordingNegated(match.Wording) ? Truth.True : state.Status == TermStatus.InForce ? Truth.False : Truth.Partly;
+        var truth = claim.Negated != WordingNegated(term.Statement) ? Truth.True : state.Status == TermStatus.InForce ? Truth.False : Truth.Partly;
         return finding with
         {
             Truth = truth,
             Reason = $"the term names {string.Join(", ", term.Platforms)}, not {string.Join(", ", named)}",
             RightPlatforms = term.Platforms,
+        };
+    }
+
+    /// <summary>Another company in a role the term gives exclusively to its own parties ("Oracle is the exclusive
+    /// distributor" against "AWS is the exclusive distributor"): false while the term holds.</summary>
+    private TermFinding Parties(Claim claim, Term term, TermState? state, TermFinding finding)
+    {
+        if (finding.Truth != Truth.True || state?.Status != TermStatus.InForce || !IsRestrictive(term))
+            return finding;
+        var owners = term.Platforms.Select(p => reader.Lexicon.Entities.FirstOrDefault(e => e.Id == p)?.Owner).OfType<string>();
+        var cast = term.Parties.Concat(owners).ToHashSet(StringComparer.Ordinal);
+        var others = claim.Parties.Where(p => !cast.Contains(p)).ToList();
+        if (others.Count == 0)
+            return finding;
+        var right = term.Platforms.Count > 0 ? term.Platforms : term.Parties.Where(p => p is not ("openai" or "microsoft")).ToList();
+        return finding with
+        {
+            Truth = claim.Negated != WordingNegated(term.Statement) ? Truth.True : Truth.False,
+            Reason = $"the term gives this role to {string.Join(", ", right)}, not {string.Join(", ", others)}",
+            RightPlatforms = right,
         };
     }
 

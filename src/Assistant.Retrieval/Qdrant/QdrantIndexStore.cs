@@ -172,7 +172,7 @@ internal sealed class QdrantIndexBuilder(QdrantIndexStore store, string collecti
 
     public string? ExistingLedgerHash { get; private set; }
 
-    public async Task ReplaceTermsAsync(TermsLedger ledger, IReadOnlyList<TermVector> vectors, CancellationToken ct = default)
+    public async Task ReplaceTermsAsync(TermsLedger ledger, IReadOnlyList<TermVector> vectors, string version, CancellationToken ct = default)
     {
         if (vectors.FirstOrDefault(v => v.Vector.Length != manifest.Dimensions) is { } wrong)
             throw new EmbeddingMismatchException(wrong.Vector.Length, manifest);
@@ -183,11 +183,11 @@ internal sealed class QdrantIndexBuilder(QdrantIndexStore store, string collecti
         {
             var ordinal = 0;
             foreach (var text in vectors.Where(v => v.TermId == term.Id))
-                points.Add(QdrantPoints.ToTermPoint(term, ordinal++, text, ledger.Hash, position++));
+                points.Add(QdrantPoints.ToTermPoint(term, ordinal++, text, version, position++));
         }
         foreach (var batch in points.Chunk(QdrantIndexStore.Batch))
             await store.Call(() => store.Client.UpsertAsync(collection, batch, wait: true, cancellationToken: ct), $"upsert the terms into {collection}").ConfigureAwait(false);
-        ExistingLedgerHash = ledger.Hash;
+        ExistingLedgerHash = version;
     }
 
     /// <summary>Copies every point (vectors included) of the current version, so unchanged documents are not re-embedded.</summary>

@@ -140,7 +140,7 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
 
     public string? ExistingLedgerHash { get; }
 
-    public Task ReplaceTermsAsync(TermsLedger ledger, IReadOnlyList<TermVector> vectors, CancellationToken ct = default)
+    public Task ReplaceTermsAsync(TermsLedger ledger, IReadOnlyList<TermVector> vectors, string version, CancellationToken ct = default)
     {
         if (vectors.FirstOrDefault(v => v.Vector.Length != _manifest.Dimensions) is { } wrong)
             throw new EmbeddingMismatchException(wrong.Vector.Length, _manifest);
@@ -171,7 +171,7 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
                 cmd.ExecuteNonQuery();
             }
         }
-        _ledgerHash = ledger.Hash;
+        _ledgerHash = version;
         return Task.CompletedTask;
     }
 
