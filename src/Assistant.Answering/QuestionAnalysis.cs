@@ -55,16 +55,9 @@ public sealed record AnalyzedQuestion
 /// <summary>Reads a question's form, answer type, focus layers, recency and period.</summary>
 public sealed partial class QuestionAnalyzer(TermMatcher matcher, LayerTagger tagger)
 {
-    private static readonly HashSet<string> Auxiliaries = new(StringComparer.Ordinal)
-    {
-        "is", "are", "was", "were", "can", "could", "does", "do", "did", "has", "have", "had", "will", "would",
-        "should", "may", "might", "must", "shall", "isnt", "arent", "doesnt", "dont", "didnt", "cant", "wont", "hasnt", "havent",
-    };
+    private static IReadOnlySet<string> Auxiliaries => Ledger.ClaimReader.Auxiliaries;
 
-    private static readonly HashSet<string> Openings = new(StringComparer.Ordinal)
-    {
-        "and", "but", "so", "ok", "okay", "well", "also", "then", "hmm", "right", "now", "hey", "quick", "question",
-    };
+    private static IReadOnlySet<string> Openings => Ledger.ClaimReader.Openings;
 
     private static readonly string[] Months =
         ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
@@ -126,14 +119,9 @@ public sealed partial class QuestionAnalyzer(TermMatcher matcher, LayerTagger ta
     private static AnswerType AnswerTypeOf(List<string> w)
     {
         var s = " " + string.Join(' ', w) + " ";
-        if (s.Contains(" how much ", StringComparison.Ordinal) || s.Contains(" how large ", StringComparison.Ordinal)
-            || s.Contains(" how big ", StringComparison.Ordinal) || s.Contains(" how many ", StringComparison.Ordinal)
-            || s.Contains(" what size ", StringComparison.Ordinal) || s.Contains(" what amount ", StringComparison.Ordinal)
-            || s.Contains(" what valuation ", StringComparison.Ordinal))
+        if (Ledger.ClaimReader.AsksForAmount(s))
             return AnswerType.Amount;
-        if (s.StartsWith(" when ", StringComparison.Ordinal) || s.Contains(" since when ", StringComparison.Ordinal)
-            || s.Contains(" what year ", StringComparison.Ordinal) || s.Contains(" what date ", StringComparison.Ordinal)
-            || s.Contains(" how long ", StringComparison.Ordinal) || s.Contains(" until when ", StringComparison.Ordinal))
+        if (Ledger.ClaimReader.AsksForTime(s))
             return AnswerType.Time;
         if (s.StartsWith(" who ", StringComparison.Ordinal) || s.StartsWith(" which ", StringComparison.Ordinal))
             return AnswerType.Entity;

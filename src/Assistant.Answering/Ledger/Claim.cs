@@ -103,12 +103,18 @@ public sealed partial class ClaimReader(Lexicon lexicon)
         "isnt", "arent", "wasnt", "werent", "doesnt", "dont", "didnt", "cant", "wont", "hasnt", "havent", "couldnt", "wouldnt", "shouldnt",
     };
 
-    private static readonly HashSet<string> Auxiliaries = new(StringComparer.Ordinal)
+    /// <summary>Verbs that open a yes/no question ("is", "can", "didn't").</summary>
+    public static readonly IReadOnlySet<string> Auxiliaries = new HashSet<string>(NegativeAuxiliaries.Concat(
+    [
+        "is", "are", "was", "were", "can", "could", "does", "do", "did", "has", "have", "had", "will", "would", "should", "may", "might", "must", "shall",
+    ]), StringComparer.Ordinal);
+
+    /// <summary>Conversational openings before the words that ask ("ok and does it…", "wait, didn't…").</summary>
+    public static readonly IReadOnlySet<string> Openings = new HashSet<string>(StringComparer.Ordinal)
     {
-        "is", "are", "was", "were", "can", "could", "does", "do", "did", "has", "have", "had", "will", "would", "should", "may", "might", "must",
+        "and", "but", "so", "ok", "okay", "well", "also", "then", "wait", "hey", "hmm", "right", "now", "quick", "question",
     };
 
-    private static readonly HashSet<string> Openings = new(StringComparer.Ordinal) { "and", "but", "so", "ok", "okay", "well", "also", "then", "wait", "hey", "hmm" };
     private readonly CueSet _restriction = lexicon.Cue("restriction");
     private readonly CueSet _anyCloud = lexicon.AnyRival;
     private readonly CueSet _nonExclusive = lexicon.Cue("ended_exclusivity");
@@ -122,6 +128,9 @@ public sealed partial class ClaimReader(Lexicon lexicon)
     {
         var normalized = Normalize(text);
         var words = Terms.Words(normalized).ToList();
+        // "Does it run on Azure or Bedrock?" asks which, not whether.
+        if (form == QuestionForm.YesNo && Alternative(words))
+            form = QuestionForm.Open;
         var (aspect, aspectWords) = AspectOf(words, form);
         var platforms = Platforms(normalized);
         // "X ended", "the deal ends X", "moved X from Azure to AWS": X no longer holds (where it was).
@@ -167,9 +176,26 @@ public sealed partial class ClaimReader(Lexicon lexicon)
             Parties = Parties(normalized, platforms),
             Platforms = platforms,
             Period = PeriodOf(normalized),
-            AsksAmount = form == QuestionForm.Open && AmountQuestion().IsMatch(normalized),
-            AsksTime = form == QuestionForm.Open && TimeQuestion().IsMatch(normalized),
+            AsksAmount = form == QuestionForm.Open && AsksForAmount(normalized),
+            AsksTime = form == QuestionForm.Open && AsksForTime(normalized),
         };
+    }
+
+    /// <summary>"How much…", "what's it worth", "Microsoft's percentage of OpenAI": the text asks for an amount.</summary>
+    public static bool AsksForAmount(string text) => AmountQuestion().IsMatch(text);
+
+    /// <summary>"When…", "since when…", "how long…": the text asks for a date or a duration.</summary>
+    public static bool AsksForTime(string text) => TimeQuestion().IsMatch(text);
+
+    /// <summary>Whether the last "or" of the text stands between two different named parties or clouds ("Azure or Bedrock").</summary>
+    private bool Alternative(List<string> words)
+    {
+        var or = words.LastIndexOf("or");
+        if (or <= 0 || or == words.Count - 1)
+            return false;
+        var before = Named(string.Join(' ', words.Skip(Math.Max(0, or - 4)).Take(Math.Min(or, 4)))).Select(e => e.Id).ToList();
+        var after = Named(string.Join(' ', words.Skip(or + 1).Take(4))).Select(e => e.Id).ToList();
+        return before.Count > 0 && after.Count > 0 && !after.Intersect(before).Any();
     }
 
     /// <summary>Negation cues that deny the claim's proposition, left aside those that make an aspect ("no longer", "never", "not yet").</summary>
@@ -368,7 +394,8 @@ public sealed partial class ClaimReader(Lexicon lexicon)
     [GeneratedRegex(@"\b(in|during|since|after|before|until|prior to|from|by)\s+(?:(?:early|late|mid)\s+)?(?:(january|february|march|april|may|june|july|august|september|october|november|december)\s+)?((?:19|20)\d{2})\b")]
     private static partial Regex Period();
 
-    [GeneratedRegex(@"\b(how much|how many|how large|how big|what percentage|what percent|what share|what stake|what size|what amount|what valuation|what %|what figure)\b", RegexOptions.IgnoreCase)]
+    // "how much", "what's it worth", "Microsoft's percentage of OpenAI": a question asking for an amount.
+    [GeneratedRegex(@"\b(how much|how many|how large|how big)\b|\bwhat(?:'s|s| is| was| are| were)?\b[^?.]{0,40}?(\bpercentage\b|\bpercent\b|%|\bshare\b|\bstake\b|\bsize\b|\bamount\b|\bvaluation\b|\bworth\b|\bvalue\b|\bfigure\b)", RegexOptions.IgnoreCase)]
     private static partial Regex AmountQuestion();
 
     [GeneratedRegex(@"(^\s*when\b|\bsince when\b|\buntil when\b|\bhow long\b|\bwhat year\b|\bwhat date\b|\bthrough when\b|\bthru when\b)", RegexOptions.IgnoreCase)]

@@ -37,8 +37,12 @@ public sealed partial class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexic
         var deciding = known.Where(f => f == primary || f.Term.Layer != primary.Term.Layer || f.Truth == primary.Truth).Take(3).ToList();
         var truths = deciding.Select(f => f.Truth).Distinct().ToList();
         // "Already X" next to a part of X that is only announced: not yet all of it.
-        if (claim.Aspect == Aspect.Already && truths.Contains(Truth.True) && known.Any(f => f.State?.Status == TermStatus.Announced))
+        if (claim.Aspect == Aspect.Already && truths.Contains(Truth.True) && known.FirstOrDefault(f => f.State?.Status == TermStatus.Announced) is { } pending)
+        {
             truths.Add(Truth.Partly);
+            if (!deciding.Contains(pending))
+                deciding.Add(pending);
+        }
         if (truths.Count == 1 && truths[0] == Truth.True)
             return new LedgerVerdict(talking ? Verdicts.Supported : Verdicts.Yes, null, deciding);
         if (truths.Count == 1 && truths[0] == Truth.False)
@@ -112,7 +116,7 @@ public sealed partial class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexic
             if (f.State is { } state)
             {
                 paragraph.Append(Lead(f.Term, state)).Append(' ');
-                foreach (var source in Quotes(claim, f.Term, state))
+                foreach (var source in Quotes(claim, f.Term, state, numbers.Keys))
                 {
                     if (Cite(source, f.Term.Layer) is { } n)
                     {
@@ -189,18 +193,27 @@ public sealed partial class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexic
 
     /// <summary>The quotes shown for a state: the one of its run (the state and the restatements before it with the same
     /// status) that best answers the claim, and the newest one; at most <see cref="SourcesPerState"/>.</summary>
-    private IEnumerable<TermSource> Quotes(Claim claim, Term term, TermState state)
+    /// <remarks>Quotes an earlier paragraph already showed are left for others when the state has any.</remarks>
+    private IEnumerable<TermSource> Quotes(Claim claim, Term term, TermState state, IEnumerable<(string Doc, string Quote)> shown)
     {
         var run = RunStart(term, state);
-        var candidates = term.States.Where(s => s.From >= run.From && s.From <= state.From).SelectMany(s => s.Sources)
+        var all = term.States.Where(s => s.From >= run.From && s.From <= state.From).SelectMany(s => s.Sources)
             .DistinctBy(s => s.Quote).ToList();
+        // A quote shown already, or one containing or contained in a shown one, would say the same thing twice.
+        var seen = shown.Select(s => QuoteText.Clean(s.Quote)).ToList();
+        var fresh = all.Where(s => QuoteText.Clean(s.Quote) is var q && !seen.Any(x => x.Contains(q, StringComparison.Ordinal) || q.Contains(x, StringComparison.Ordinal))).ToList();
+        var candidates = fresh.Count > 0 ? fresh : all;
         var words = Terms.Content(claim.MatchText).SelectMany(lexicon.SynonymsOf).ToHashSet(StringComparer.Ordinal);
         // An amount or a date asked for is what the quote must give.
         double Wanted(string quote) =>
             (claim.AsksAmount || claim.Figures.Count > 0 ? ClaimReader.Figures(quote).Count > 0 ? 1 : 0 : 0)
             + (claim.AsksTime && YearIn().IsMatch(quote) ? 1 : 0);
         var best = candidates.MaxBy(c => Wanted(c.Quote) + (Terms.Content(c.Quote).Distinct().Count(words.Contains) / Math.Sqrt(1 + Terms.Content(c.Quote).Count())));
-        return new[] { best, state.Sources[0] }.Concat(state.Sources.Skip(1)).OfType<TermSource>().DistinctBy(s => s.Quote).Take(SourcesPerState);
+        var ordered = new[] { best }.Concat(state.Sources).Where(s => s is not null && candidates.Contains(s)).OfType<TermSource>()
+            .DistinctBy(s => s.Quote).ToList();
+        // A second document says more than a second sentence of the first: where sources disagree it is the point.
+        var second = ordered.Skip(1).FirstOrDefault(s => s.Doc != ordered[0].Doc) ?? ordered.Skip(1).FirstOrDefault();
+        return new[] { ordered[0], second }.OfType<TermSource>().Take(SourcesPerState);
     }
 
     /// <summary>The first state of the run of same-status states that ends with <paramref name="state"/>.</summary>

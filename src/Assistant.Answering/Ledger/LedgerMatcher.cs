@@ -103,7 +103,7 @@ public sealed class LedgerMatcher
                 var lexical = Math.Max(Lexical(words, t), QuoteShare * Covered(words, _quotes[t.Id]));
                 var entities = EntityAgreement(claim, t);
                 var score = (_settings.DenseWeight * similarity) + (_settings.LexicalWeight * lexical) + (_settings.EntityWeight * entities)
-                    + (SharesFigure(claim, t) ? _settings.FigureWeight : 0)
+                    + (SharesFigure(claim, t) || (claim.AsksAmount && HasFigures(t)) ? _settings.FigureWeight : 0)
                     - (Reversed(claim, t) ? ReversedPartiesPenalty : 0);
                 return new TermMatch(t, score, similarity, lexical, entities, text);
             })
@@ -146,6 +146,9 @@ public sealed class LedgerMatcher
     /// <summary>Whether a figure the claim names is one of the term's (in any state).</summary>
     private static bool SharesFigure(Claim claim, Term term) =>
         claim.Figures.Count > 0 && term.States.SelectMany(s => ClaimReader.FiguresOfTerm(s.Figures)).Any(f => claim.Figures.Any(f.Agrees));
+
+    /// <summary>Whether the term gives an amount in any state: what "how much" and "how large" ask for.</summary>
+    private static bool HasFigures(Term term) => term.States.Any(s => s.Figures.Count > 0);
 
     /// <summary>Whether the claim names the term statement's first two parties in the opposite order.</summary>
     private bool Reversed(Claim claim, Term term)
@@ -210,7 +213,9 @@ public sealed class LedgerMatcher
         // A term about a specific party the claim never mentions (the Pentagon, SoftBank) is about something else.
         var mentioned = claim.Parties.Concat(claim.Platforms).ToHashSet(StringComparer.Ordinal);
         // Government parties are often implied ("top-secret use", "classified network"), so only companies count here.
-        score -= 0.25 * term.Parties.Count(p => p is not ("openai" or "microsoft" or "us-government" or "us-department-of-war") && !mentioned.Contains(p) && !term.Platforms.Any(l => Owner(l) == p && mentioned.Contains(l)));
+        // One penalty however many: a term listing several investors is no more about something else than one naming one.
+        if (term.Parties.Any(p => p is not ("openai" or "microsoft" or "us-government" or "us-department-of-war") && !mentioned.Contains(p) && !term.Platforms.Any(l => Owner(l) == p && mentioned.Contains(l))))
+            score -= 0.25;
         return Math.Tanh(score / 2);
     }
 

@@ -63,13 +63,27 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
             findings.AddRange(Counterexamples(claim, matches, findings, day));
         // Where something runs is decided layer by layer: a claim naming a cloud also meets the best term of each other layer,
         // and any close term that holds the thing to a rival cloud.
-        if (claim.Platforms.Count > 0 && claim.Form != QuestionForm.Open)
+        // A wrong figure or cloud meets every close term that gives the right one ("$100 billion" against $15 billion up
+        // front and $50 billion in all).
+        if ((claim.Platforms.Count > 0 || claim.Figures.Count > 0) && claim.Form != QuestionForm.Open)
         {
             foreach (var m in matches.Where(m => m.Score >= settings.MinTermScore && m.Score >= best - LayerMargin && findings.All(f => f.Term.Id != m.Term.Id)))
             {
-                if (reasoner.Judge(claim, m, day) is { RightPlatforms.Count: > 0, Truth: Truth.False, State: not null } exclusive)
-                    findings.Add(exclusive);
+                if (reasoner.Judge(claim, m, day) is { Truth: Truth.False, State: not null } wrong && (wrong.RightPlatforms.Count > 0 || wrong.RightFigures.Count > 0))
+                    findings.Add(wrong);
             }
+        }
+        // "Already X": a close term about the same parties that is only announced is a part of X not done yet.
+        if (claim.Aspect == Aspect.Already && claim.Form != QuestionForm.Open)
+        {
+            findings.AddRange(matches
+                .Where(m => m.Score >= settings.MinTermScore && m.Score >= best - LayerMargin && findings.All(f => f.Term.Id != m.Term.Id)
+                    && m.Term.StateOn(day)?.Status == TermStatus.Announced && claim.Parties.All(m.Term.Parties.Contains))
+                .Take(1)
+                .Select(m => reasoner.Judge(claim, m, day)));
+        }
+        if (claim.Platforms.Count > 0 && claim.Form != QuestionForm.Open)
+        {
             var layers = findings.Select(f => f.Term.Layer).ToHashSet();
             var top = matches[0];
             foreach (var m in matches.Where(m => m.Score >= settings.MinTermScore && m.Score >= best - LayerMargin && m.Term.StateOn(day) is not null
@@ -153,17 +167,31 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
     {
         var parts = new List<string>();
         foreach (var sentence in Sentences().Split(text).Select(s => s.Trim()).Where(s => s.Length > 0))
-            parts.AddRange(AndAsking().Split(sentence).Select(s => s.Trim().Trim(',', ';', '-')).Where(s => Terms.Words(s).Any()));
+        {
+            foreach (var part in AndAsking().Split(sentence).Select(s => s.Trim().Trim(',', ';', '-')).Where(s => Terms.Words(s).Any()))
+            {
+                // "…? Is that still the case?" asks about the part before it, not something new.
+                if (parts.Count > 0 && Terms.Words(part).All(w => Terms.IsStopWord(w) || Anaphoric.Contains(w)))
+                    parts[^1] = parts[^1].TrimEnd('?', ' ') + " " + part;
+                else
+                    parts.Add(part);
+            }
+        }
         return parts.Count == 0 ? [text] : parts;
     }
+
+    /// <summary>Words of a part that only points back at the one before ("is that still the case", "still true today?").</summary>
+    private static readonly HashSet<string> Anaphoric = new(StringComparer.Ordinal)
+    {
+        "that", "this", "it", "so", "still", "case", "true", "correct", "right", "valid", "today", "now", "anymore", "longer", "yet", "already", "hold", "holds", "stand", "stands",
+    };
 
     private static QuestionForm FormOf(string part, QuestionForm whole)
     {
         if (whole == QuestionForm.Claim)
             return whole;
-        var first = Terms.Words(part).FirstOrDefault() ?? "";
-        return first is "is" or "are" or "was" or "were" or "can" or "could" or "does" or "do" or "did" or "has" or "have" or "will" or "would" or "should" or "may"
-            ? QuestionForm.YesNo : QuestionForm.Open;
+        var first = Terms.Words(part).FirstOrDefault(w => !ClaimReader.Openings.Contains(w)) ?? "";
+        return ClaimReader.Auxiliaries.Contains(first) ? QuestionForm.YesNo : QuestionForm.Open;
     }
 
     // A question mark followed by more text, or a semicolon, ends a part.
