@@ -59,9 +59,6 @@ public sealed partial class QuestionAnalyzer(TermMatcher matcher, LayerTagger ta
 
     private static IReadOnlySet<string> Openings => Ledger.ClaimReader.Openings;
 
-    private static readonly string[] Months =
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
-
     // "MSFT has a ROFR, yes?", "…, right?", "…, is that still the case?": a statement asked as a yes/no question.
     [GeneratedRegex(@"[,;-]?\s*\b(?:yes|right|correct|true|no|yeah|isn'?t it|doesn'?t it|aren'?t they|is it|is that (?:right|true|correct|so|still (?:the case|true|so))|still (?:the case|true))\s*\?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex TagQuestion();
@@ -69,9 +66,6 @@ public sealed partial class QuestionAnalyzer(TermMatcher matcher, LayerTagger ta
     // "If a customer buys Frontier through AWS, does it run on Azure?": the question after the condition asks yes or no.
     [GeneratedRegex(@"^\s*(?:if|when|once|after|before|under)\b.*?,?\s\b(?:does|do|did|is|are|was|were|can|could|will|would|should|has|have)\s+(?:it|they|that|this|he|she|we|you|the|its|their|openai|microsoft|amazon|aws|azure|google|oracle)\b", RegexOptions.IgnoreCase)]
     private static partial Regex ConditionalYesNo();
-
-    [GeneratedRegex(@"\b(?:in|during|since|by|from)\s+(?:(january|february|march|april|may|june|july|august|september|october|november|december)\s+)?((?:19|20)\d{2})\b", RegexOptions.IgnoreCase)]
-    private static partial Regex PeriodPattern();
 
     public TermMatcher Matcher => matcher;
 
@@ -104,7 +98,7 @@ public sealed partial class QuestionAnalyzer(TermMatcher matcher, LayerTagger ta
             AvoidLayers = resolved.AvoidLayers,
             FocusLayers = FocusLayers(text + " " + string.Join(" ", terms.SelectMany(t => matcher.Lexicon.SynonymsOf(t.Stem)))),
             WantsLatest = matcher.Lexicon.Cue("recency").Any(words),
-            Period = PeriodOf(text) ?? PeriodOf(resolved.Context),
+            Period = Ledger.ClaimReader.PeriodOf(text) ?? Ledger.ClaimReader.PeriodOf(resolved.Context),
             RetrievalText = context.Count == 0 ? text : text + " " + string.Join(' ', context.Select(t => t.Surface)),
         };
     }
@@ -126,19 +120,6 @@ public sealed partial class QuestionAnalyzer(TermMatcher matcher, LayerTagger ta
         if (s.StartsWith(" who ", StringComparison.Ordinal) || s.StartsWith(" which ", StringComparison.Ordinal))
             return AnswerType.Entity;
         return AnswerType.Any;
-    }
-
-    private static (DateOnly, DateOnly)? PeriodOf(string text)
-    {
-        var m = PeriodPattern().Match(text);
-        if (!m.Success)
-            return null;
-        var year = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
-        if (!m.Groups[1].Success)
-            return (new DateOnly(year, 1, 1), new DateOnly(year, 12, 31));
-        var month = Array.IndexOf(Months, m.Groups[1].Value.ToLowerInvariant()) + 1;
-        var from = new DateOnly(year, month, 1);
-        return (from, from.AddMonths(1).AddDays(-1));
     }
 
     /// <summary>Money amounts and years in a text, for answer-type matching and number conflicts.</summary>

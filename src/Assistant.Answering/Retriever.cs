@@ -57,7 +57,7 @@ public sealed partial class HybridRetriever(ServedIndex served, IEmbeddingGenera
         var ledger = await knowledge.LedgerReader.ReadAsync(question, q.Form, asOf,
             async text => (await embedder.GenerateAsync([text], cancellationToken: ct).ConfigureAwait(false))[0].Vector).ConfigureAwait(false);
         var findings = ledger.Findings;
-        var gap = CoverageGap(view, q, evidence, passages, findings.Count > 0, ledger.Matches.Count == 0 ? 0 : ledger.Matches[0].Score)
+        var gap = CoverageGap(view, q, evidence, passages, findings.Count > 0, ledger.Matches.Count == 0 ? 0 : ledger.Matches[0].Score, ledger.Claim.Parties.Count > 0)
             ?? OutOfReach(view, ledger, normalized.Text);
         return new Retrieved(question, q, features, passages, evidence, gap, view) { Reading = ledger.Claim, Day = ledger.Day, Matches = ledger.Matches, Findings = findings };
     }
@@ -78,15 +78,16 @@ public sealed partial class HybridRetriever(ServedIndex served, IEmbeddingGenera
 
     /// <summary>Why the sources do not cover the question, or null when they do. A question a term matches is covered;
     /// one that names something no source mentions is not, whatever else it matches.</summary>
-    private static string? CoverageGap(IndexView view, AnalyzedQuestion q, IReadOnlyList<Evidence> evidence, IReadOnlyList<Passage> passages, bool termMatched, double bestTerm)
+    private static string? CoverageGap(IndexView view, AnalyzedQuestion q, IReadOnlyList<Evidence> evidence, IReadOnlyList<Passage> passages, bool termMatched, double bestTerm, bool namesParty)
     {
         var knowledge = view.Knowledge;
         var own = q.Terms.Where(t => !knowledge.Lexicon.MetaTerms.Contains(t.Stem)).ToList();
         if (own.Count == 0 && q.ContextTerms.Count == 0)
             return "the question names no topic the sources discuss";
         var unknown = own.Where(t => t.IsEntity && !knowledge.Matcher.KnownInCorpus(t) && !knowledge.IsKnownName(t.Surface)).Select(t => t.Surface).ToList();
-        // A name no source uses (Apple, xAI, Siri) puts the question outside the sources, unless a term matches it strongly.
-        if (unknown.Count > 0 && bestTerm < knowledge.Settings.MinTermScore + StrongMatch)
+        // A name no source uses (Apple, xAI, Siri) puts the question outside the sources, unless the question also names a
+        // party of the sources and a term matches it strongly ("Microsoft's Copilot revenue share").
+        if (unknown.Count > 0 && (!namesParty || bestTerm < knowledge.Settings.MinTermScore + StrongMatch))
             return $"no source mentions {string.Join(", ", unknown.Distinct())}";
         if (termMatched)
             return null;
@@ -108,7 +109,8 @@ public sealed partial class HybridRetriever(ServedIndex served, IEmbeddingGenera
         if (knowledge.Lexicon.Cue("off_topic_requests").Any(Core.Terms.Words(question).ToList()))
             return "it asks for something other than what the sources say";
         var newest = view.Index.Documents.Select(d => d.Info.Date.Year).DefaultIfEmpty(0).Max();
-        var figures = view.Index.Ledger.Terms.SelectMany(t => t.States.SelectMany(s => s.Figures)).ToHashSet(StringComparer.Ordinal);
+        // A year is in reach when a term the question matches names it ("through 2032", "lapses at the end of 2028").
+        var figures = ledger.Matches.Take(3).SelectMany(m => m.Term.States.SelectMany(s => s.Figures)).ToHashSet(StringComparer.Ordinal);
         var future = YearPattern().Matches(claim.Normalized).Select(m => m.Value)
             .FirstOrDefault(y => int.Parse(y, System.Globalization.CultureInfo.InvariantCulture) > Math.Max(newest, ledger.Day.Year) && !figures.Contains(y));
         if (future is not null)

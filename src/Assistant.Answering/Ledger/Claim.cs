@@ -80,8 +80,12 @@ public sealed record Claim
     /// <summary>An open question asks for a time ("when", "until when", "how long").</summary>
     public bool AsksTime { get; init; }
 
-    /// <summary>The text matched against the terms: the claim and what it borrows from earlier turns.</summary>
-    public string MatchText => Context.Length == 0 ? Normalized : $"{Normalized} ({Context})";
+    /// <summary>What the claim is about: the normalized text without its period ("after the April 2026 amendment"), which
+    /// sets the day read rather than the term meant.</summary>
+    public string Subject { get; init; } = "";
+
+    /// <summary>The text matched against the terms: the claim's subject and what it borrows from earlier turns.</summary>
+    public string MatchText => Context.Length == 0 ? Subject : $"{Subject} ({Context})";
 }
 
 /// <summary>Reads a claim from the user's text with the lexicon's aliases, entities and cue lists (corpus/lexicon.yaml).</summary>
@@ -176,6 +180,7 @@ public sealed partial class ClaimReader(Lexicon lexicon)
             Parties = Parties(normalized, platforms),
             Platforms = platforms,
             Period = PeriodOf(normalized),
+            Subject = SubjectOf(normalized, form),
             AsksAmount = form == QuestionForm.Open && AsksForAmount(normalized),
             AsksTime = form == QuestionForm.Open && AsksForTime(normalized),
         };
@@ -340,6 +345,19 @@ public sealed partial class ClaimReader(Lexicon lexicon)
     public static IReadOnlyList<Figure> FiguresOfTerm(IEnumerable<string> figures) =>
         figures.SelectMany(f => YearOnly().IsMatch(f.Trim()) ? [new Figure(decimal.Parse(f.Trim(), CultureInfo.InvariantCulture), Figure.Year, f.Trim())] : Figures(f)).ToList();
 
+    /// <summary>The text without the period it names and without its aspect words ("still", "no longer"): the proposition
+    /// the terms state in plain positive form.</summary>
+    private string SubjectOf(string normalized, QuestionForm form)
+    {
+        var text = Period().Replace(TextFolding.Fold(normalized), " ", 1);
+        var words = Terms.Words(text).ToList();
+        var (_, aspectWords) = AspectOf(words, form);
+        foreach (var word in aspectWords.Select(i => words[i]))
+            text = Regex.Replace(text, $@"\b{Regex.Escape(word)}\b", " ", RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+        text = string.Join(' ', text.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return Terms.Words(text).Any() ? text : normalized;
+    }
+
     /// <summary>The period a claim is about: "in March 2026", "in 2025", "in Q1 2026", "before October 2025", "since April 2026".</summary>
     public static (DateOnly From, DateOnly To)? PeriodOf(string text)
     {
@@ -358,14 +376,15 @@ public sealed partial class ClaimReader(Lexicon lexicon)
         var m = Period().Match(folded);
         if (!m.Success)
             return null;
-        var y = int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
-        var (start, end) = m.Groups[2].Success
-            ? (new DateOnly(y, Array.IndexOf(Months, m.Groups[2].Value) + 1, 1), new DateOnly(y, Array.IndexOf(Months, m.Groups[2].Value) + 1, 1).AddMonths(1).AddDays(-1))
+        var y = int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture);
+        var (start, end) = m.Groups[3].Success
+            ? (new DateOnly(y, Array.IndexOf(Months, m.Groups[3].Value) + 1, 1), new DateOnly(y, Array.IndexOf(Months, m.Groups[3].Value) + 1, 1).AddMonths(1).AddDays(-1))
             : (new DateOnly(y, 1, 1), new DateOnly(y, 12, 31));
+        var afterEvent = m.Groups[2].Success;
         return m.Groups[1].Value switch
         {
             "before" or "until" or "prior to" => (DateOnly.MinValue, start.AddDays(-1)),
-            "since" or "after" => (m.Groups[1].Value == "after" ? end.AddDays(1) : start, DateOnly.MaxValue),
+            "since" or "after" => (m.Groups[1].Value == "after" && !afterEvent ? end.AddDays(1) : start, DateOnly.MaxValue),
             _ => (start, end),
         };
     }
@@ -391,7 +410,8 @@ public sealed partial class ClaimReader(Lexicon lexicon)
     [GeneratedRegex(@"\b(?:in|during)?\s*(?:the\s+)?(first|second|third|fourth)\s+quarter(?:\s+of)?\s*((?:19|20)\d{2})?")]
     private static partial Regex Quarter();
 
-    [GeneratedRegex(@"\b(in|during|since|after|before|until|prior to|from|by)\s+(?:(?:early|late|mid)\s+)?(?:(january|february|march|april|may|june|july|august|september|october|november|december)\s+)?((?:19|20)\d{2})\b")]
+    // "in March 2026", "before October 2025", "after the April 2026 amendment" (an event of the month: from its start).
+    [GeneratedRegex(@"\b(in|during|since|after|before|until|prior to|from|by)\s+(the\s+)?(?:(?:early|late|mid)\s+)?(?:(january|february|march|april|may|june|july|august|september|october|november|december)\s+)?((?:19|20)\d{2})\b(?:\s+(?:amendment|agreement|deal|changes?|announcement|restructuring|recapitali[sz]ation|round|contract|update|terms))?")]
     private static partial Regex Period();
 
     // "how much", "what's it worth", "Microsoft's percentage of OpenAI": a question asking for an amount.

@@ -117,7 +117,7 @@ public sealed class LedgerMatcher
     private List<(string Stem, double Weight)> ClaimWords(Claim claim)
     {
         var meta = _reader.Lexicon.MetaTerms;
-        return Stems(claim.Normalized)
+        return Stems(claim.Subject)
             .Where(s => !meta.Contains(s))
             .Distinct()
             .Select(s => (s, _reader.Lexicon.SynonymsOf(s).Select(x => _idf.GetValueOrDefault(x)).DefaultIfEmpty().Max() is var idf and > 0 ? idf
@@ -126,10 +126,12 @@ public sealed class LedgerMatcher
     }
 
     /// <summary>The claim's words that neither the term's wordings nor its quotes use (synonyms counted), with the share of
-    /// the claim's weight they carry. Names are left out (the reasoner judges them), as are words no source uses (filler, typos).</summary>
+    /// the claim's weight they carry. Names and figures are left out (the reasoner judges them), as are words no source uses (filler, typos).</summary>
     public (IReadOnlyList<string> Words, double Share) Uncovered(Claim claim, Term term)
     {
         var names = _reader.Named(claim.Normalized).SelectMany(e => e.Patterns.SelectMany(p => p)).Select(Core.Terms.Stem).ToHashSet(StringComparer.Ordinal);
+        // Figures too: the reasoner compares them with the term's ("a third" against 27%).
+        names.UnionWith(claim.Figures.SelectMany(f => Stems(f.Text)));
         var words = ClaimWords(claim).Where(w => !names.Contains(w.Stem) && (_idf.ContainsKey(w.Stem) || _known.Contains(w.Stem))).ToList();
         var total = words.Sum(w => w.Weight);
         var missing = words.Where(w => !_reader.Lexicon.SynonymsOf(w.Stem).Any(_quotes[term.Id].Contains)).ToList();

@@ -56,7 +56,16 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
         if (matches.Count == 0 || matches[0].Score < settings.MinTermScore)
             return [];
         var best = matches.FirstOrDefault(m => m.Term.StateOn(day) is not null)?.Score ?? 0;
-        var close = matches.Where(m => m.Score >= settings.MinTermScore && m.Score >= best - settings.TermMargin && m.Term.StateOn(day) is not null);
+        var close = matches.Where(m => m.Score >= settings.MinTermScore && m.Score >= best - settings.TermMargin && m.Term.StateOn(day) is not null).ToList();
+        // A close term that says what the claim says leads one that leaves much of it unsaid ("deployed at the edge" is
+        // the cloud-only term's point, not the agreement's).
+        if (claim.Form != QuestionForm.Open && close.Count > 0 && matcher.Uncovered(claim, close[0].Term).Share > settings.MaxUncoveredShare
+            && matches.FirstOrDefault(m => m.Score >= settings.MinTermScore && m.Score >= best - LayerMargin && m.Term.StateOn(day) is not null
+                && matcher.Uncovered(claim, m.Term).Share <= settings.MaxUncoveredShare) is { } covering)
+        {
+            close.Remove(covering);
+            close.Insert(0, covering);
+        }
         // A term with no state yet on the day has no source to quote then: it cannot decide.
         var findings = close.Select(m => Supported(claim, reasoner.Judge(claim, m, day))).Where(f => f.Truth != Truth.Unknown && f.State is not null).Take(FindingsPerPart).ToList();
         if (claim.Restrictive && claim.Platforms.Count == 0 && findings.Count > 0)
