@@ -58,7 +58,7 @@ public sealed class AnswerKnowledge
         Ledger = new LedgerMatcher(index.Ledger, index.TermVectors, Claims, Settings, statistics.Stems);
         Reasoner = new LedgerReasoner(Claims);
         LedgerComposer = new LedgerComposer(taxonomy, lexicon);
-        LedgerReader = new LedgerReader(Claims, Ledger, Reasoner, Settings);
+        LedgerReader = new LedgerReader(Claims, Ledger, Reasoner, taxonomy, Settings);
         foreach (var doc in index.Documents)
             _chunks[doc.Info.Id] = [.. index.ChunksOf(doc.Info.Id).Select(c => (c, QuoteText.Clean(c.Text)))];
         // Every word the sources, the terms and the lexicon use: a question word outside it names something they do not cover.

@@ -58,6 +58,10 @@ public sealed record Layer(string Id, string Name, string Description, CueSet St
 {
     /// <summary>Questions this layer can answer, offered as follow-ups and examples.</summary>
     public IReadOnlyList<string> Questions { get; init; } = [];
+
+    /// <summary>The layer holds commentary (what the terms mean, what to watch), not terms themselves: its terms answer
+    /// questions that ask about it, and never stand in for a term of the relationship.</summary>
+    public bool Commentary { get; init; }
 }
 
 /// <summary>The seven layers, from corpus/layers.yaml.</summary>
@@ -230,7 +234,7 @@ public static class DomainKnowledge
                 throw new KnowledgeFileException(path, "a layer has no 'id'");
             if (!LayerTaxonomy.Ids.Contains(l.Id))
                 throw new KnowledgeFileException(path, $"layer id '{l.Id}' is not one of {string.Join(", ", LayerTaxonomy.Ids)}");
-            layers.Add(new Layer(l.Id, l.Name ?? l.Id, l.Description ?? "", new CueSet(l.Strong ?? []), new CueSet(l.Weak ?? [])) { Questions = l.Questions ?? [] });
+            layers.Add(new Layer(l.Id, l.Name ?? l.Id, l.Description ?? "", new CueSet(l.Strong ?? []), new CueSet(l.Weak ?? [])) { Questions = l.Questions ?? [], Commentary = l.Commentary });
         }
         var missing = LayerTaxonomy.Ids.Except(layers.Select(l => l.Id)).ToList();
         if (missing.Count > 0)
@@ -290,6 +294,8 @@ public static class DomainKnowledge
         public List<string>? Strong { get; set; }
         public List<string>? Weak { get; set; }
         public List<string>? Questions { get; set; }
+
+        public bool Commentary { get; set; }
     }
 
     private sealed class LexiconFileModel

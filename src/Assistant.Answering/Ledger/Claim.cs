@@ -156,7 +156,8 @@ public sealed partial class ClaimReader(Lexicon lexicon)
         }
         var negations = Negations(words, skip);
         // "Hosted outside Azure", "beyond AWS": some other cloud than the one named.
-        var broadening = _anyCloud.Any(words) || _nonExclusive.Any(words);
+        // "No longer exclusive" says once that exclusivity ended: read as the aspect, not again as a broadening.
+        var broadening = _anyCloud.Any(words) || (_nonExclusive.Any(words) && aspect != Aspect.NoLonger);
         foreach (var (index, length, _) in _elsewhere.Matches(words))
         {
             var after = Platforms(string.Join(' ', words.Skip(index + length).Take(3)));

@@ -11,6 +11,8 @@ public sealed record LedgerVerdict(string Verdict, string? Lead, IReadOnlyList<T
 /// with a cited quote, then its history in date order; every factual sentence is a verbatim quote of a corpus document.</summary>
 public sealed partial class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexicon)
 {
+    private readonly ClaimReader _reader = new(lexicon);
+
     /// <summary>Quotes shown for one state: a reader on a call needs the point, not every restatement.</summary>
     private const int SourcesPerState = 2;
 
@@ -205,9 +207,11 @@ public sealed partial class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexic
         var candidates = fresh.Count > 0 ? fresh : all;
         var words = Terms.Content(claim.MatchText).SelectMany(lexicon.SynonymsOf).ToHashSet(StringComparer.Ordinal);
         // An amount or a date asked for is what the quote must give.
+        // A cloud the claim names is what the quote must speak of ("…run on AWS, while core models remain Azure-hosted").
         double Wanted(string quote) =>
             (claim.AsksAmount || claim.Figures.Count > 0 ? ClaimReader.Figures(quote).Count > 0 ? 1 : 0 : 0)
-            + (claim.AsksTime && YearIn().IsMatch(quote) ? 1 : 0);
+            + (claim.AsksTime && YearIn().IsMatch(quote) ? 1 : 0)
+            + (claim.Platforms.Count > 0 && _reader.Named(quote).Any(e => claim.Platforms.Contains(e.Id)) ? 0.5 : 0);
         var best = candidates.MaxBy(c => Wanted(c.Quote) + (Terms.Content(c.Quote).Distinct().Count(words.Contains) / Math.Sqrt(1 + Terms.Content(c.Quote).Count())));
         var ordered = new[] { best }.Concat(state.Sources).Where(s => s is not null && candidates.Contains(s)).OfType<TermSource>()
             .DistinctBy(s => s.Quote).ToList();

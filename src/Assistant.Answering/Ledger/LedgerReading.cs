@@ -10,7 +10,7 @@ public sealed record LedgerReading(Claim Claim, DateOnly Day, IReadOnlyList<Term
 
 /// <summary>Reads a question against the terms ledger: each part of a multi-part question is read as a claim and matched
 /// to terms; the matched terms' states on the day asked become findings.</summary>
-public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher matcher, LedgerReasoner reasoner, AnsweringSettings settings)
+public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher matcher, LedgerReasoner reasoner, LayerTaxonomy taxonomy, AnsweringSettings settings)
 {
     /// <summary>Findings shown for one question part: the best term and those close to it.</summary>
     private const int FindingsPerPart = 3;
@@ -40,7 +40,7 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
             // A later part borrows only the names of the first ("…, and who picks the models?"), not its subject.
             var claim = i == 0 ? first : claims.Read(parts[i], FormOf(parts[i], form), context + " " + string.Join(' ', claims.Named(parts[0]).Select(e => e.Names[0])));
             var partDay = DayOf(claim, today);
-            var matches = Penalize(matcher.Match(claim, await embed(claim.MatchText).ConfigureAwait(false)), question.AvoidLayers);
+            var matches = Penalize(matcher.Match(claim, await embed(claim.MatchText).ConfigureAwait(false)), Avoided(claim, question.AvoidLayers));
             allMatches.AddRange(matches);
             findings.AddRange(Decide(claim, matches, partDay).Where(f => findings.All(g => g.Term.Id != f.Term.Id)));
         }
@@ -143,8 +143,8 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
         if (named.Count == 0)
             return [];
         return matches
-            // Market terms describe implications, not the relationship itself.
-            .Where(m => m.Term.Layer != layer && m.Term.Layer != "market" && m.Term.Parties.Any(named.Contains) && m.Term.StateOn(day)?.Status == TermStatus.InForce)
+            // Commentary describes implications, not the relationship itself.
+            .Where(m => m.Term.Layer != layer && taxonomy.ById.GetValueOrDefault(m.Term.Layer)?.Commentary != true && m.Term.Parties.Any(named.Contains) && m.Term.StateOn(day)?.Status == TermStatus.InForce)
             .Where(m => m.Score >= settings.MinTermScore - (2 * settings.TermMargin))
             .Take(1)
             .Select(m => reasoner.Judge(claim with { Restrictive = false }, m, day) with { Truth = Truth.False, Counterexample = true, Reason = $"the claim restricts it to {layer}; the term shows more" });
@@ -161,6 +161,14 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
             .Select(t => reasoner.Judge(claims.Read("", QuestionForm.Open), matches.FirstOrDefault(m => m.Term.Id == t.Id) ?? new TermMatch(t, 0, 0, 0, 0, t.Statement),
                 t.States.Last(s => s.From <= period.To).From))
             .ToList();
+    }
+
+    /// <summary>Layers a claim's terms should not come from: those the user stepped back from, and commentary layers the
+    /// claim does not ask about ("since when has Azure exclusivity…" asks for the term, not what it means for the market).</summary>
+    private IReadOnlyList<string> Avoided(Claim claim, IReadOnlyList<string> stepped)
+    {
+        var words = Terms.Words(claim.Normalized).ToList();
+        return [.. stepped.Concat(taxonomy.Layers.Where(l => l.Commentary && !l.Strong.Any(words)).Select(l => l.Id)).Distinct()];
     }
 
     private static IReadOnlyList<TermMatch> Penalize(IReadOnlyList<TermMatch> matches, IReadOnlyList<string> avoid) =>
