@@ -187,6 +187,13 @@ public sealed partial class ClaimReader(Lexicon lexicon)
         };
     }
 
+    /// <summary>Words the claim's structure is read from rather than its subject: restriction ("purely", "only").</summary>
+    public IEnumerable<string> StructureWords(string text)
+    {
+        var words = Terms.Words(text).ToList();
+        return _restriction.Matches(words).SelectMany(m => words.Skip(m.Index).Take(m.Length));
+    }
+
     /// <summary>"How much…", "what's it worth", "Microsoft's percentage of OpenAI": the text asks for an amount.</summary>
     public static bool AsksForAmount(string text) => AmountQuestion().IsMatch(text);
 

@@ -81,7 +81,7 @@ public sealed class LedgerMatcher
     private double Scaled(double cosine) => Math.Clamp((cosine - _unrelated) / Math.Max(0.01, _paraphrase - _unrelated), -0.5, 1.5);
 
     /// <summary>Terms ranked by how well they match the claim, best first (at most <paramref name="top"/>).</summary>
-    public IReadOnlyList<TermMatch> Match(Claim claim, ReadOnlyMemory<float> vector, int top = 8)
+    public IReadOnlyList<TermMatch> Match(Claim claim, ReadOnlyMemory<float> vector, int top = 24)
     {
         if (_ledger.Terms.Count == 0)
             return [];
@@ -126,13 +126,14 @@ public sealed class LedgerMatcher
     }
 
     /// <summary>The claim's words that neither the term's wordings nor its quotes use (synonyms counted), with the share of
-    /// the claim's weight they carry. Names and figures are left out (the reasoner judges them), as are words no source uses (filler, typos).</summary>
+    /// the claim's weight they carry. Names, figures and restrictions ("purely") are left out (the reasoner judges them), as are
+    /// words no source uses (filler, typos).</summary>
     public (IReadOnlyList<string> Words, double Share) Uncovered(Claim claim, Term term)
     {
-        var names = _reader.Named(claim.Normalized).SelectMany(e => e.Patterns.SelectMany(p => p)).Select(Core.Terms.Stem).ToHashSet(StringComparer.Ordinal);
-        // Figures too: the reasoner compares them with the term's ("a third" against 27%).
-        names.UnionWith(claim.Figures.SelectMany(f => Stems(f.Text)));
-        var words = ClaimWords(claim).Where(w => !names.Contains(w.Stem) && (_idf.ContainsKey(w.Stem) || _known.Contains(w.Stem))).ToList();
+        var judged = _reader.Named(claim.Normalized).SelectMany(e => e.Patterns.SelectMany(p => p)).Select(Core.Terms.Stem).ToHashSet(StringComparer.Ordinal);
+        judged.UnionWith(claim.Figures.SelectMany(f => Stems(f.Text)));
+        judged.UnionWith(_reader.StructureWords(claim.Normalized).Select(Core.Terms.Stem));
+        var words = ClaimWords(claim).Where(w => !judged.Contains(w.Stem) && (_idf.ContainsKey(w.Stem) || _known.Contains(w.Stem))).ToList();
         var total = words.Sum(w => w.Weight);
         var missing = words.Where(w => !_reader.Lexicon.SynonymsOf(w.Stem).Any(_quotes[term.Id].Contains)).ToList();
         return total == 0 ? ([], 0) : (missing.Select(w => w.Stem).ToList(), missing.Sum(w => w.Weight) / total);

@@ -145,7 +145,8 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
         return matches
             // Commentary describes implications, not the relationship itself.
             .Where(m => m.Term.Layer != layer && taxonomy.ById.GetValueOrDefault(m.Term.Layer)?.Commentary != true && m.Term.Parties.Any(named.Contains) && m.Term.StateOn(day)?.Status == TermStatus.InForce)
-            .Where(m => m.Score >= settings.MinTermScore - (2 * settings.TermMargin))
+            // The claim is about the party's whole relationship, so a term loosely matched to its words still counts.
+            .Where(m => m.Score >= settings.MinTermScore / 2)
             .Take(1)
             .Select(m => reasoner.Judge(claim with { Restrictive = false }, m, day) with { Truth = Truth.False, Counterexample = true, Reason = $"the claim restricts it to {layer}; the term shows more" });
     }
