@@ -236,7 +236,8 @@ public sealed partial class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexic
     /// <summary>How the state is introduced: its status and date, with who reports it when it is not confirmed.</summary>
     private static string Lead(Term term, TermState state) => state.Status switch
     {
-        TermStatus.InForce => $"Since {Day(RunStart(term, state).From)}:",
+        TermStatus.InForce => RunStart(term, state).From is var start && start < state.From
+            ? $"Since {Day(start)} (latest source {Day(state.From)}):" : $"Since {Day(start)}:",
         TermStatus.Ended => $"Ended on {Day(state.From)}:",
         TermStatus.Announced => $"Announced on {Day(state.From)}, not yet in effect:",
         TermStatus.Reported => $"Reported on {Day(state.From)}{(state.By is null ? "" : $" by {state.By}")}, not confirmed:",
