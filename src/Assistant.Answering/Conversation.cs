@@ -93,7 +93,7 @@ public sealed class RuleBasedFollowUpResolver(LayerTaxonomy taxonomy) : IFollowU
         var folded = TextFolding.Fold(question);
         var words = Terms.Words(question).ToList();
         var elliptical = EllipticalOpenings.Any(o => folded.StartsWith(o, StringComparison.Ordinal));
-        var pronoun = words.Any(Pronouns.Contains);
+        var pronoun = words.Select((w, i) => (w, i)).Any(x => Pronouns.Contains(x.w) && Refers(words, x.i, question));
         var thin = words.Count(w => !Terms.IsStopWord(w)) <= 2;
         if (!elliptical && !pronoun && !thin)
             return ResolvedQuestion.Standalone(question);
@@ -101,6 +101,26 @@ public sealed class RuleBasedFollowUpResolver(LayerTaxonomy taxonomy) : IFollowU
         var avoid = words.Any(OtherThan.Contains) ? FocusLayers(context) : [];
         return new ResolvedQuestion(question, context) { AvoidLayers = avoid };
     }
+
+    /// <summary>Whether the pronoun at <paramref name="i"/> points back at an earlier turn: not "that" after a verb of saying
+    /// ("stated that the…"), nor "its"/"their" when the question names someone of its own ("Microsoft … its Azure
+    /// exclusivity").</summary>
+    private static bool Refers(List<string> words, int i, string question) => words[i] switch
+    {
+        "that" => i == 0 || !Saying.Contains(words[i - 1]),
+        "its" or "their" or "theirs" => !NamesItsOwn(question),
+        _ => true,
+    };
+
+    private static readonly HashSet<string> Saying = new(StringComparer.Ordinal)
+    {
+        "say", "says", "said", "state", "states", "stated", "claim", "claims", "claimed", "report", "reports", "reported", "confirm", "confirms",
+        "confirmed", "announce", "announces", "announced", "argue", "argues", "argued", "think", "thinks", "believe", "believes", "know", "knows", "mean", "means",
+    };
+
+    /// <summary>A capitalised word after the first: the question names someone of its own.</summary>
+    private static bool NamesItsOwn(string question) =>
+        question.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Any(w => w.Length > 1 && char.IsUpper(w[0]));
 
     /// <summary>Layers a text names with a strong cue.</summary>
     private IReadOnlyList<string> FocusLayers(string text)

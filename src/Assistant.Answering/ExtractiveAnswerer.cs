@@ -34,7 +34,7 @@ public interface IAnswerer
 
 /// <summary>Everything the engine reads for one index version: taxonomy, lexicon, settings, the term statistics of the
 /// passages, and the terms ledger with its vectors.</summary>
-public sealed class AnswerKnowledge
+public sealed partial class AnswerKnowledge
 {
     private readonly Dictionary<string, List<(Chunk Chunk, string Clean)>> _chunks = new(StringComparer.Ordinal);
     private readonly IPassageIndex _index;
@@ -68,21 +68,33 @@ public sealed class AnswerKnowledge
             .Concat(lexicon.Aliases.Select(a => a.Meaning))
             .Concat(taxonomy.Layers.SelectMany(l => l.Questions.Append(l.Description).Append(l.Name)));
         _vocabularyWords = texts.SelectMany(Core.Terms.Words).Where(w => w.Length >= 4).ToHashSet(StringComparer.Ordinal);
+        LedgerYears = index.Ledger.Terms.SelectMany(t => t.States)
+            .SelectMany(s => s.Figures.Concat(s.Sources.SelectMany(x => YearIn().Matches(x.Quote).Select(m => m.Value))))
+            .ToHashSet(StringComparer.Ordinal);
         _vocabulary = _vocabularyWords.Select(Core.Terms.Stem).Concat(statistics.Stems).Concat(lexicon.Vocabulary).ToHashSet(StringComparer.Ordinal);
     }
 
     public AnsweringSettings Settings { get; }
+
+    /// <summary>Years the ledger's terms and their quotes name ("through 2032", "the end of 2028").</summary>
+    public IReadOnlySet<string> LedgerYears { get; }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:19|20)\d{2}\b")]
+    private static partial System.Text.RegularExpressions.Regex YearIn();
+
     public ClaimReader Claims { get; }
     public LedgerMatcher Ledger { get; }
     public LedgerReasoner Reasoner { get; }
     public LedgerComposer LedgerComposer { get; }
     public LedgerReader LedgerReader { get; }
 
-    /// <summary>Whether a word is a name the lexicon knows (an entity's name or a shorthand), even if no source uses it.</summary>
+    /// <summary>Whether a word is a name the lexicon knows (an entity's name, a word of one such as "Vertex" of "Vertex AI",
+    /// or a shorthand), even if no source uses it.</summary>
     public bool IsKnownName(string surface)
     {
         var folded = TextFolding.Fold(surface);
-        return Lexicon.Entities.Any(e => e.Names.Any(n => TextFolding.Fold(n) == folded))
+        return Lexicon.Entities.Any(e => e.Names.Any(n => TextFolding.Fold(n) == folded
+                || (folded.Length >= 4 && TextFolding.Fold(n).Split(' ').Contains(folded, StringComparer.OrdinalIgnoreCase))))
             || Lexicon.Aliases.Any(a => TextFolding.Fold(a.Shorthand) == folded || TextFolding.Fold(a.Meaning) == folded);
     }
 

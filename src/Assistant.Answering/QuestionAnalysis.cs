@@ -69,6 +69,25 @@ public sealed partial class QuestionAnalyzer(TermMatcher matcher, LayerTagger ta
 
     public TermMatcher Matcher => matcher;
 
+    private static readonly HashSet<string> WhWords = new(StringComparer.Ordinal) { "what", "whats", "which", "who", "whom", "whose", "when", "where", "why", "how" };
+
+    /// <summary>"rev share cap = $38B, did MSFT confirm that?", "pentagon deal - can they…?": a clause that opens with an
+    /// auxiliary asks yes or no; so does a statement asked as a question ("msft still got exclusive IP rights?") when no
+    /// question word asks for something else and it is more than a bare topic.</summary>
+    private static bool AsksWhether(string asking)
+    {
+        var clauses = ClauseBreak().Split(asking).Select(c => Assistant.Core.Terms.Words(c).SkipWhile(Openings.Contains).ToList()).Where(c => c.Count > 0).ToList();
+        if (clauses.Skip(1).Any(c => Auxiliaries.Contains(c[0])))
+            return true;
+        var words = clauses.SelectMany(c => c).ToList();
+        return asking.TrimEnd().EndsWith('?') && !words.Any(WhWords.Contains)
+            && (words.Any(w => Auxiliaries.Contains(w) || w is "still" or "already" or "yet" or "ever" or "never")
+                || words.Count(w => !Assistant.Core.Terms.IsStopWord(w)) >= 6);
+    }
+
+    [GeneratedRegex(@"[,;:]\s+|\s+[-–—]+\s+")]
+    private static partial Regex ClauseBreak();
+
     /// <summary>Weight of the words a follow-up borrows from earlier turns.</summary>
     public const double ContextWeight = 0.35;
 
@@ -83,7 +102,7 @@ public sealed partial class QuestionAnalyzer(TermMatcher matcher, LayerTagger ta
         // "ok and does it…", "so is…": conversational openings before the verb that asks.
         var first = words.SkipWhile(w => Openings.Contains(w)).FirstOrDefault() ?? "";
         var form = isClaim ? QuestionForm.Claim
-            : Auxiliaries.Contains(first) || TagQuestion().IsMatch(asking) || ConditionalYesNo().IsMatch(asking) ? QuestionForm.YesNo
+            : Auxiliaries.Contains(first) || TagQuestion().IsMatch(asking) || ConditionalYesNo().IsMatch(asking) || AsksWhether(asking) ? QuestionForm.YesNo
             : QuestionForm.Open;
         var terms = Matcher.Extract(text);
         var own = terms.Select(t => t.Stem).ToHashSet(StringComparer.Ordinal);

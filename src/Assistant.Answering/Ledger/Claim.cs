@@ -200,15 +200,23 @@ public sealed partial class ClaimReader(Lexicon lexicon)
     /// <summary>"When…", "since when…", "how long…": the text asks for a date or a duration.</summary>
     public static bool AsksForTime(string text) => TimeQuestion().IsMatch(text);
 
-    /// <summary>Whether the last "or" of the text stands between two different named parties or clouds ("Azure or Bedrock").</summary>
+    /// <summary>Whether the last "or" of the text stands between two different named parties or clouds ("Azure or Bedrock")
+    /// or two figures ("2030 or 2032").</summary>
     private bool Alternative(List<string> words)
     {
         var or = words.LastIndexOf("or");
         if (or <= 0 || or == words.Count - 1)
             return false;
-        var before = Named(string.Join(' ', words.Skip(Math.Max(0, or - 4)).Take(Math.Min(or, 4)))).Select(e => e.Id).ToList();
-        var after = Named(string.Join(' ', words.Skip(or + 1).Take(4))).Select(e => e.Id).ToList();
-        return before.Count > 0 && after.Count > 0 && !after.Intersect(before).Any();
+        var beforeText = string.Join(' ', words.Skip(Math.Max(0, or - 4)).Take(Math.Min(or, 4)));
+        var afterText = string.Join(' ', words.Skip(or + 1).Take(4));
+        var before = Named(beforeText).Select(e => e.Id).ToList();
+        var after = Named(afterText).Select(e => e.Id).ToList();
+        if (before.Count > 0 && after.Count > 0 && !after.Intersect(before).Any())
+            return true;
+        // "in 2030 or 2032?", "$10 billion or $13 billion?": two figures offered to choose from.
+        static string? LastNumber(string t) => Regex.Matches(t, @"\d+(?:\.\d+)?").LastOrDefault()?.Value;
+        static string? FirstNumber(string t) => Regex.Match(t, @"\d+(?:\.\d+)?") is { Success: true } m ? m.Value : null;
+        return words[or - 1].Any(char.IsDigit) && words[or + 1].Any(char.IsDigit) && LastNumber(beforeText) != FirstNumber(afterText);
     }
 
     /// <summary>Negation cues that deny the claim's proposition, left aside those that make an aspect ("no longer", "never", "not yet").</summary>

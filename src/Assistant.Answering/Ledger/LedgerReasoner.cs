@@ -60,6 +60,7 @@ public sealed class LedgerReasoner(ClaimReader reader)
         finding = Platforms(claim, match, term, state, finding);
         finding = Parties(claim, term, state, finding);
         finding = LaterDetail(claim, term, state, finding);
+        finding = DeniedDetail(claim, term, state, finding);
         if (finding.Truth == Truth.False && state is not null && term.States.ToList().IndexOf(state) is var i and > 0)
         {
             // Outdated: the claim held per the state before this one.
@@ -117,6 +118,10 @@ public sealed class LedgerReasoner(ClaimReader reader)
             flip = !flip;
             reason += claim.Restrictive ? "; the claim restricts what the term opens" : "; the claim opens what the term restricts";
         }
+        // "Never exclusive" against a non-exclusive term: that the opposite held says nothing of whether the claim's
+        // proposition ever did; a term stating it decides.
+        if (flip && claim.Aspect is Aspect.Never or Aspect.Ever)
+            return (Truth.Unknown, reason + "; the term states the opposite, so its history cannot tell");
         if (flip && truth is Truth.True or Truth.False)
             (truth, reason) = (truth == Truth.True ? Truth.False : Truth.True, reason + "; the claim says the opposite");
         return (truth, reason);
@@ -149,6 +154,27 @@ public sealed class LedgerReasoner(ClaimReader reader)
             .ToList();
         return added.Count == 0 ? finding
             : finding with { Truth = Truth.Partly, Reason = $"\"{string.Join(", ", added)}\" comes only from a later source" };
+    }
+
+    /// <summary>A detail the term's own sources deny ("AWS distributes the models" against "It does not cover distribution
+    /// of OpenAI models by AWS"; "the only product" against "one of 26 products"): the claim is false.</summary>
+    private TermFinding DeniedDetail(Claim claim, Term term, TermState? state, TermFinding finding)
+    {
+        if (finding.Truth != Truth.True || state is null)
+            return finding;
+        var sentences = term.History(state.From).SelectMany(s => s.Sources)
+            .SelectMany(x => SentenceSplitter.Split(x.Quote, 0, x.Quote.Length).Select(r => Terms.Words(x.Quote[r.Start..r.End]).ToList()))
+            .ToList();
+        if (claim.Restrictive && !claim.Negated && sentences.FirstOrDefault(reader.Lexicon.Cue("one_of_many").Any) is { } many)
+            return finding with { Truth = Truth.False, Reason = $"a source says \"{string.Join(' ', many.Take(12))}…\": one of several, not the only one" };
+        var wordings = term.Texts.SelectMany(Terms.Content).SelectMany(reader.Lexicon.SynonymsOf).ToHashSet(StringComparer.Ordinal);
+        foreach (var word in Terms.Content(claim.Subject).Distinct().Where(w => !reader.Lexicon.SynonymsOf(w).Any(wordings.Contains)))
+        {
+            var with = sentences.Where(s => s.Select(Terms.Stem).Any(x => reader.Lexicon.SynonymsOf(word).Contains(x))).ToList();
+            if (with.Count > 0 && with.All(s => reader.Negations(s) % 2 == 1) && claim.Negated == false)
+                return finding with { Truth = Truth.False, Reason = $"its source denies \"{word}\"" };
+        }
+        return finding;
     }
 
     /// <summary>A claimed figure that is not the term's: contradicted, with the right one (outdated when an earlier state had it).</summary>
