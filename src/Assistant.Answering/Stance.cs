@@ -49,11 +49,11 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
 
     private bool IsRival(QueryTerm t) => lexicon.Alternatives.Values.Any(g => g.Any(m => lexicon.SynonymsOf(m).Contains(t.Stem)));
 
-    /// <summary>Negation and denial cues that bear on the claim: followed within a few words by one of its terms.</summary>
+    /// <summary>Negation, denial and prohibition cues ("rules out") that bear on the claim: followed within a few words by one of its terms.</summary>
     private int Polarity(IReadOnlyList<QueryTerm> terms, StemmedText clause)
     {
         var count = 0;
-        foreach (var (index, length, _) in _negation.Matches(clause.Words).Concat(_denial.Matches(clause.Words)))
+        foreach (var (index, length, _) in _negation.Matches(clause.Words).Concat(_denial.Matches(clause.Words)).Concat(_prohibition.Matches(clause.Words)))
         {
             var window = new StemmedText(string.Join(' ', clause.Words.Skip(index + length).Take(NegationScope)));
             if (terms.Any(t => matcher.Matches(t, window)))
@@ -72,6 +72,7 @@ public sealed class StanceDetector(Lexicon lexicon, TermMatcher matcher)
     private readonly CueSet _broadening = lexicon.Cue("broadening");
     private readonly CueSet _ended = lexicon.Cue("ended_exclusivity");
     private readonly CueSet _denial = lexicon.Cue("denial");
+    private readonly CueSet _prohibition = lexicon.Cue("prohibition");
     private readonly CueSet _hedge = lexicon.Cue("hedge");
     private readonly CueSet _contrast = lexicon.Cue("contrast");
 
