@@ -68,19 +68,18 @@ public sealed partial class AnswerKnowledge
             .Concat(lexicon.Aliases.Select(a => a.Meaning))
             .Concat(taxonomy.Layers.SelectMany(l => l.Questions.Append(l.Description).Append(l.Name)));
         _vocabularyWords = texts.SelectMany(Core.Terms.Words).Where(w => w.Length >= 4).ToHashSet(StringComparer.Ordinal);
-        LedgerYears = index.Ledger.Terms.SelectMany(t => t.States)
-            .SelectMany(s => s.Figures.Concat(s.Sources.SelectMany(x => YearIn().Matches(x.Quote).Select(m => m.Value))))
-            .ToHashSet(StringComparer.Ordinal);
+        LedgerYears = index.Ledger.Terms.SelectMany(t => t.States).SelectMany(s => s.Figures).Where(f => YearOnly().IsMatch(f)).ToHashSet(StringComparer.Ordinal);
         _vocabulary = _vocabularyWords.Select(Core.Terms.Stem).Concat(statistics.Stems).Concat(lexicon.Vocabulary).ToHashSet(StringComparer.Ordinal);
     }
 
     public AnsweringSettings Settings { get; }
 
-    /// <summary>Years the ledger's terms and their quotes name ("through 2032", "the end of 2028").</summary>
+    /// <summary>Years the ledger's terms give as figures ("through 2032"): a question about one is in reach even though no
+    /// source is dated then.</summary>
     public IReadOnlySet<string> LedgerYears { get; }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:19|20)\d{2}\b")]
-    private static partial System.Text.RegularExpressions.Regex YearIn();
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:19|20)\d{2}$")]
+    private static partial System.Text.RegularExpressions.Regex YearOnly();
 
     public ClaimReader Claims { get; }
     public LedgerMatcher Ledger { get; }

@@ -109,7 +109,7 @@ public sealed partial class HybridRetriever(ServedIndex served, IEmbeddingGenera
         if (knowledge.Lexicon.Cue("off_topic_requests").Any(Core.Terms.Words(question).ToList()))
             return "it asks for something other than what the sources say";
         var newest = view.Index.Documents.Select(d => d.Info.Date.Year).DefaultIfEmpty(0).Max();
-        // A year is in reach when a term names it ("through 2032") or one of its sources does ("lapses at the end of 2028").
+        // A year is in reach when a term gives it as a figure ("through 2032").
         var figures = view.Knowledge.LedgerYears;
         var future = YearPattern().Matches(claim.Normalized).Select(m => m.Value)
             .FirstOrDefault(y => int.Parse(y, System.Globalization.CultureInfo.InvariantCulture) > Math.Max(newest, ledger.Day.Year) && !figures.Contains(y));

@@ -211,7 +211,9 @@ public sealed partial class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexic
         double Wanted(string quote) =>
             (claim.AsksAmount || claim.Figures.Count > 0 ? ClaimReader.Figures(quote).Count > 0 ? 1 : 0 : 0)
             + (claim.AsksTime && YearIn().IsMatch(quote) ? 1 : 0)
-            + (0.5 * _reader.Named(quote).Select(e => e.Id).Distinct().Count(claim.Platforms.Contains));
+            + (0.5 * _reader.Named(quote).Select(e => e.Id).Distinct().Count(claim.Platforms.Contains))
+            // "accessible via other platforms" speaks to a claim about a rival cloud as well.
+            + (claim.Platforms.Count > 0 && lexicon.AnyRival.Any(Terms.Words(quote).ToList()) ? 0.5 : 0);
         var best = candidates.MaxBy(c => Wanted(c.Quote) + (Terms.Content(c.Quote).Distinct().Count(words.Contains) / Math.Sqrt(1 + Terms.Content(c.Quote).Count())));
         var ordered = new[] { best }.Concat(state.Sources).Where(s => s is not null && candidates.Contains(s)).OfType<TermSource>()
             .DistinctBy(s => s.Quote).ToList();

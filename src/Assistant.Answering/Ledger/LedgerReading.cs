@@ -46,6 +46,8 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
         }
         if (first.Form == QuestionForm.Open && first.Period is { } period && Changes().IsMatch(first.Normalized))
             findings = ChangesIn(period, allMatches, day);
+        else if (first.Form == QuestionForm.Open && question.AvoidLayers.Count > 0 && Others(first, question.AvoidLayers, allMatches, day) is { Count: > 0 } others)
+            findings = others;
         return new LedgerReading(first, day, allMatches.OrderByDescending(m => m.Score).ToList(), findings);
     }
 
@@ -150,6 +152,29 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
             .Take(1)
             .Select(m => reasoner.Judge(claim with { Restrictive = false }, m, day) with { Truth = Truth.False, Counterexample = true, Reason = $"the claim restricts it to {layer}; the term shows more" });
     }
+
+    /// <summary>"What else is Amazon doing with them?": the named party's terms on the layers not yet talked about, those in
+    /// force first, taken across the layers in turn, at most <see cref="EnumeratedTerms"/>.</summary>
+    private List<TermFinding> Others(Claim claim, IReadOnlyList<string> avoid, IReadOnlyList<TermMatch> matches, DateOnly day)
+    {
+        var named = claim.Parties.Where(p => p is not ("openai" or "microsoft")).ToHashSet(StringComparer.Ordinal);
+        if (named.Count == 0)
+            return [];
+        var scores = matches.GroupBy(m => m.Term.Id).ToDictionary(g => g.Key, g => g.First());
+        var candidates = matcher.Terms
+            .Where(t => t.Parties.Any(named.Contains) && !avoid.Contains(t.Layer) && taxonomy.ById.GetValueOrDefault(t.Layer)?.Commentary != true
+                && t.StateOn(day)?.Status is TermStatus.InForce or TermStatus.Announced)
+            .Select(t => scores.GetValueOrDefault(t.Id) ?? new TermMatch(t, 0, 0, 0, 0, t.Statement))
+            .OrderBy(m => m.Term.StateOn(day)!.Status == TermStatus.InForce ? 0 : 1).ThenByDescending(m => m.Score)
+            .ToList();
+        // Round by round across the layers, so the list spans what the party does.
+        var layers = candidates.GroupBy(m => m.Term.Layer).Select(g => g.ToList()).ToList();
+        var picked = Enumerable.Range(0, layers.Max(g => g.Count)).SelectMany(i => layers.Where(g => g.Count > i).Select(g => g[i]));
+        return picked.Take(EnumeratedTerms).Select(m => reasoner.Judge(claim, m, day)).ToList();
+    }
+
+    /// <summary>Terms listed for "what else…".</summary>
+    private const int EnumeratedTerms = 3;
 
     /// <summary>"What changed in April 2026?": the matched terms whose state changed in the period, newest change first.</summary>
     private List<TermFinding> ChangesIn((DateOnly From, DateOnly To) period, IReadOnlyList<TermMatch> matches, DateOnly day)
