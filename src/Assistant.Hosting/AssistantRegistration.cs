@@ -50,10 +50,21 @@ public static class AssistantRegistration
         return services;
     }
 
-    /// <summary>The review log (questions asked, feedback) in the host's SQLite file, <c>bot.db</c> beside the index.</summary>
-    public static IServiceCollection AddReviewLog(this IServiceCollection services)
+    /// <summary>
+    /// The review log (questions asked, feedback) where <c>Storage__Provider</c> says: the host's SQLite file (bot.db beside the
+    /// index) or an Azure table shared by replicas. Registers the validated <see cref="StorageSettings"/> the bot's conversation
+    /// state uses too.
+    /// </summary>
+    public static IServiceCollection AddReviewLog(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(sp => new ReviewLog(ReviewLog.DefaultPath(sp.GetRequiredService<IOptions<AssistantSettings>>().Value)));
+        services.AddValidatedSettings<StorageSettings>(configuration, StorageSettings.Section, s => s.Validate());
+        services.AddSingleton<IReviewLog>(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageSettings>>().Value;
+            return storage.IsAzure
+                ? new TableReviewLog(AzureStorageClients.ReviewTable(storage))
+                : new SqliteReviewLog(DurableSqlite.DefaultPath(sp.GetRequiredService<IOptions<AssistantSettings>>().Value));
+        });
         return services;
     }
 }

@@ -37,7 +37,7 @@ public static class AssistantApi
             .WithTags("API").WithSummary("Answer a question as server-sent events: 'delta' events with the text so far, then one 'answer' event")
             .Accepts<AskBody>("application/json").Produces(200, contentType: "text/event-stream").ProducesProblem(400).ProducesProblem(413).ProducesProblem(503);
         app.MapGet("/healthz", () => Results.Json(new { status = "up" })).WithTags("Health");
-        app.MapGet("/readyz", async (ServedIndex served, IAnswerer answerer, Bot.SqliteStore state, DirectLine.DirectLineConversations directLine, CancellationToken ct) => served.IsReady
+        app.MapGet("/readyz", async (ServedIndex served, IAnswerer answerer, Bot.IBotStateStore state, DirectLine.DirectLineConversations directLine, CancellationToken ct) => served.IsReady
             ? Results.Json(new
             {
                 status = "ready",
@@ -51,7 +51,7 @@ public static class AssistantApi
     }
 
     /// <summary>What the endpoints use, resolved together.</summary>
-    internal sealed record Services(IAnswerer Answerer, ServedIndex Served, ReviewLog Review, IOptions<AssistantSettings> Settings);
+    internal sealed record Services(IAnswerer Answerer, ServedIndex Served, IReviewLog Review, IOptions<AssistantSettings> Settings);
 
     private static async Task<IResult> AnswerAsync(HttpRequest request, Services s, bool talkingPoint, CancellationToken ct)
     {
