@@ -18,6 +18,7 @@ builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptio
 builder.Services.AddAssistant(builder.Configuration);
 builder.Services.AddReviewLog(builder.Configuration);
 builder.Services.AddHostedService<IndexStartup>();
+builder.Services.AddReplicas(builder.Configuration);
 builder.Services.AddBotFramework(builder.Configuration);
 builder.Services.AddDirectLine(builder.Configuration);
 builder.Services.AddWebSecurity(builder.Configuration);

@@ -67,4 +67,13 @@ public static class AssistantRegistration
         });
         return services;
     }
+
+    /// <summary>Replica settings (<c>Hosting__*</c>) and the background check that serves an index version built elsewhere
+    /// (by another replica or <c>assistant ingest</c>) every <c>Hosting__IndexRefreshSeconds</c>.</summary>
+    public static IServiceCollection AddIndexRefresh(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedSettings<HostingSettings>(configuration, HostingSettings.Section, s => s.Validate());
+        services.AddHostedService<IndexRefresh>();
+        return services;
+    }
 }

@@ -58,3 +58,25 @@ public sealed class StorageSettings
             throw new ArgumentException($"{Section}__{key} must be an http(s) URL, not '{value}'");
     }
 }
+
+/// <summary>How many replicas of the host may run and how they keep in step; bound from "Hosting__*".</summary>
+public sealed class HostingSettings
+{
+    public const string Section = "Hosting";
+
+    /// <summary>Most replicas that may serve at once (the deployment's maxReplicas); above 1, state must be shared.</summary>
+    public int Replicas { get; set; } = 1;
+
+    /// <summary>How often a host checks the index store for a version built elsewhere (another replica, `assistant ingest`)
+    /// and serves it; 0 turns the check off.</summary>
+    public double IndexRefreshSeconds { get; set; } = 30;
+
+    public HostingSettings Validate()
+    {
+        if (Replicas is < 1 or > 1000)
+            throw new ArgumentException($"{Section}__Replicas must be between 1 and 1000, not {Replicas}");
+        if (IndexRefreshSeconds is < 0 or > 86_400 || (IndexRefreshSeconds > 0 && IndexRefreshSeconds < 0.1))
+            throw new ArgumentException($"{Section}__IndexRefreshSeconds must be 0 (off) or between 0.1 and 86400, not {IndexRefreshSeconds}");
+        return this;
+    }
+}

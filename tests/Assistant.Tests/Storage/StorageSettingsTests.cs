@@ -39,6 +39,12 @@ public sealed class StorageSettingsTests
 
         Assert.Contains(message, Assert.Throws<ArgumentException>(() => settings.Validate()).Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(0, 30, "Hosting__Replicas must be between 1 and 1000")]
+    [InlineData(2, -1, "Hosting__IndexRefreshSeconds must be 0 (off) or between 0.1 and 86400")]
+    public void Hosting_values_are_checked(int replicas, double refresh, string message) =>
+        Assert.Contains(message, Assert.Throws<ArgumentException>(() => new HostingSettings { Replicas = replicas, IndexRefreshSeconds = refresh }.Validate()).Message, StringComparison.Ordinal);
 }
 
 /// <summary>The host with settings given by the test, started only to see whether it starts.</summary>
@@ -54,6 +60,23 @@ public sealed class HostStartupTests
     {
         using var host = new ConfiguredBotHostFactory(settings);
         return Assert.ThrowsAny<Exception>(() => host.CreateClient()).Message;
+    }
+
+    [Fact]
+    public void More_than_one_replica_without_a_shared_Direct_Line_key_does_not_start()
+    {
+        var error = StartupError(new() { ["Hosting:Replicas"] = "2", ["Storage:Provider"] = "azure", ["Storage:ConnectionString"] = "UseDevelopmentStorage=true" });
+
+        Assert.Contains("DirectLine__TokenSecret is required when Hosting__Replicas is 2", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void More_than_one_replica_with_local_state_does_not_start()
+    {
+        var error = StartupError(new() { ["Hosting:Replicas"] = "3", ["DirectLine:TokenSecret"] = new string('k', 32) });
+
+        Assert.Contains("Storage__Provider must be 'azure' when Hosting__Replicas is 3", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("DirectLine__TokenSecret", error, StringComparison.Ordinal);
     }
 
     [Fact]
