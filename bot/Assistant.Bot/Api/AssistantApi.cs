@@ -44,10 +44,24 @@ public static class AssistantApi
                 documents = served.Current.Index.Documents.Count,
                 chunks = served.Current.Index.ChunkCount,
                 answers = answerer.Mode.Split(' ')[0],
-                conversations = new { stored = await state.CountAsync(ct).ConfigureAwait(false), direct_line = directLine.Count },
+                conversations = new { stored = await StoredAsync(state, ct).ConfigureAwait(false), direct_line = directLine.Count },
             })
             : Results.Json(new { status = served.Failure is null ? "starting" : "failed", reason = served.Failure }, statusCode: 503)).WithTags("Health");
         return app;
+    }
+
+    /// <summary>How many conversations have stored state; null when the store cannot say right now (shared storage briefly
+    /// unreachable), which does not make the replica unready: the index is what readiness is about.</summary>
+    private static async Task<long?> StoredAsync(Bot.IBotStateStore state, CancellationToken ct)
+    {
+        try
+        {
+            return await state.CountAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>What the endpoints use, resolved together.</summary>
