@@ -106,6 +106,9 @@ public sealed class TwoReplicaTests(AzuriteFixture azurite, ITestOutputHelper ou
         for (var i = 0; i < 100 && !served.Current.Index.Documents.Any(d => d.Info.Id == "replica-note"); i++)
             await Task.Delay(100);
         Assert.Contains(served.Current.Index.Documents, d => d.Info.Id == "replica-note");
+        var view = served.Current;
+        await Task.Delay(1500); // three more refresh checks: the version now served is kept, not reopened
+        Assert.Same(view, served.Current);
         await PostAsync(b, TeamsActivities.Message(_channel.ServiceUrl, "/sources", Conversation));
         var sources = await _channel.WaitForAsync(IsReply, 3);
         Assert.Contains("Replica rollout note", (string?)sources[2]["text"], StringComparison.Ordinal);
