@@ -16,8 +16,9 @@ builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptio
 
 // Services: the assistant (the same composition as the CLI, settings validated at start-up), then the surfaces.
 builder.Services.AddAssistant(builder.Configuration);
-builder.Services.AddReviewLog();
+builder.Services.AddReviewLog(builder.Configuration);
 builder.Services.AddHostedService<IndexStartup>();
+builder.Services.AddReplicas(builder.Configuration);
 builder.Services.AddBotFramework(builder.Configuration);
 builder.Services.AddDirectLine(builder.Configuration);
 builder.Services.AddWebSecurity(builder.Configuration);

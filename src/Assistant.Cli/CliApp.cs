@@ -357,19 +357,27 @@ internal static class CliApp
         var since = new Option<string?>("--since") { Description = "Only what happened on or after this day (YYYY-MM-DD)" };
         var format = new Option<string>("--format") { Description = "md (default) or csv", DefaultValueFactory = _ => "md" };
         format.AcceptOnlyFromAmong("md", "csv");
-        var store = new Option<string?>("--store") { Description = "The host's review log (default: bot.db beside the index)" };
+        var store = new Option<string?>("--store") { Description = "A host's SQLite review log (default: where Storage__* says — bot.db beside the index, or the Azure table)" };
         var cmd = new Command("report", "The content owners' review queue: unanswered questions, negative feedback, most asked questions") { since, format, store };
         cmd.SetAction(async (pr, ct) => await Run(async () =>
         {
             using var host = CliHost.Build(pr);
-            var path = pr.GetValue(store) ?? ReviewLog.DefaultPath(Settings(host));
-            if (!File.Exists(path))
-                throw new ArgumentException($"No review log at {path}: the bot host writes it as people ask (or pass --store PATH).");
             var day = pr.GetValue(since) is { } s ? Dates.Parse(s, "--since") : (DateOnly?)null;
-            Console.Write(await new ReviewLog(path).ReportAsync(day, pr.GetValue(format)!, ct).ConfigureAwait(false));
+            Console.Write(await ReviewReport.RenderAsync(ReviewLogOf(host, pr.GetValue(store)), day, pr.GetValue(format)!, ct).ConfigureAwait(false));
             return 0;
         }).ConfigureAwait(false));
         return cmd;
+    }
+
+    /// <summary>The review log the host writes: the file given, else the configured one (a SQLite file must exist already).</summary>
+    private static IReviewLog ReviewLogOf(IHost host, string? file)
+    {
+        if (file is null && host.Services.GetRequiredService<IOptions<StorageSettings>>().Value.IsAzure)
+            return host.Services.GetRequiredService<IReviewLog>();
+        var path = file ?? DurableSqlite.DefaultPath(Settings(host));
+        if (!File.Exists(path))
+            throw new ArgumentException($"No review log at {path}: the bot host writes it as people ask (or pass --store PATH, or set Storage__Provider=azure for the shared one).");
+        return new SqliteReviewLog(path);
     }
 
     private static Command TeamsPackageCommand()

@@ -50,7 +50,7 @@ internal static class CliHost
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddAssistant(builder.Configuration);
-        builder.Services.AddReviewLog();
+        builder.Services.AddReviewLog(builder.Configuration);
         more?.Invoke(builder.Services);
         return builder.Build();
     }

@@ -50,10 +50,30 @@ public static class AssistantRegistration
         return services;
     }
 
-    /// <summary>The review log (questions asked, feedback) in the host's SQLite file, <c>bot.db</c> beside the index.</summary>
-    public static IServiceCollection AddReviewLog(this IServiceCollection services)
+    /// <summary>
+    /// The review log (questions asked, feedback) where <c>Storage__Provider</c> says: the host's SQLite file (bot.db beside the
+    /// index) or an Azure table shared by replicas. Registers the validated <see cref="StorageSettings"/> the bot's conversation
+    /// state uses too.
+    /// </summary>
+    public static IServiceCollection AddReviewLog(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(sp => new ReviewLog(ReviewLog.DefaultPath(sp.GetRequiredService<IOptions<AssistantSettings>>().Value)));
+        services.AddValidatedSettings<StorageSettings>(configuration, StorageSettings.Section, s => s.Validate());
+        services.AddSingleton<IReviewLog>(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageSettings>>().Value;
+            return storage.IsAzure
+                ? new TableReviewLog(AzureStorageClients.ReviewTable(storage))
+                : new SqliteReviewLog(DurableSqlite.DefaultPath(sp.GetRequiredService<IOptions<AssistantSettings>>().Value));
+        });
+        return services;
+    }
+
+    /// <summary>Replica settings (<c>Hosting__*</c>) and the background check that serves an index version built elsewhere
+    /// (by another replica or <c>assistant ingest</c>) every <c>Hosting__IndexRefreshSeconds</c>.</summary>
+    public static IServiceCollection AddIndexRefresh(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedSettings<HostingSettings>(configuration, HostingSettings.Section, s => s.Validate());
+        services.AddHostedService<IndexRefresh>();
         return services;
     }
 }

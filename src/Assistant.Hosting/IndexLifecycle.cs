@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Assistant.Hosting;
 
 /// <summary>Opens the configured index (building it first when there is none), checks that it was embedded by the
-/// configured model, and serves it; re-indexing builds a new version aside and swaps it in.</summary>
+/// configured model, and serves it; re-indexing builds a new version aside and swaps it in, and a refresh serves a version
+/// built elsewhere (another replica, <c>assistant ingest</c>).</summary>
 public sealed class IndexLifecycle(
     IIndexStore store,
     IEmbeddingGenerator<string, Embedding<float>> embedder,
@@ -18,6 +19,10 @@ public sealed class IndexLifecycle(
     Microsoft.Extensions.Options.IOptions<AnsweringSettings> settings,
     ILogger<IndexLifecycle> logger)
 {
+    // Opening and serving one version at a time, so a slower open can never replace a newer version with an older one.
+    private readonly SemaphoreSlim _opening = new(1, 1);
+    private IndexManifest? _refused;
+
     public IIndexStore Store => store;
 
     /// <summary>Opens or builds the index and serves it; the failure is also kept for readiness checks.</summary>
@@ -57,12 +62,44 @@ public sealed class IndexLifecycle(
         return report;
     }
 
+    /// <summary>Serves the store's current version when it is not the one being served (a re-index by another replica or by
+    /// <c>assistant ingest</c>); returns whether it did. Before the first version is served this is left to <see cref="StartAsync"/>.</summary>
+    public async Task<bool> RefreshAsync(CancellationToken ct = default)
+    {
+        if (!served.IsReady)
+            return false;
+        var manifest = await store.ReadManifestAsync(ct).ConfigureAwait(false);
+        if (manifest is null || manifest == served.Current.Index.Manifest)
+            return false;
+        var model = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
+        if (manifest.EmbeddingModel != model)
+        {
+            if (manifest != _refused)
+                logger.LogWarning("Not serving the new index version in {Store}: it was built with the embedding model '{Built}', but '{Model}' is configured",
+                    store.Description, manifest.EmbeddingModel, model);
+            _refused = manifest;
+            return false;
+        }
+        var view = await OpenAsync(ct).ConfigureAwait(false);
+        logger.LogInformation("Serving the index version built at {BuiltAt:O} elsewhere: {Documents} documents, {Chunks} chunks",
+            view.Index.Manifest?.BuiltAt, view.Index.Documents.Count, view.Index.ChunkCount);
+        return true;
+    }
+
     private async Task<IndexView> OpenAsync(CancellationToken ct)
     {
-        var index = await store.OpenAsync(ct).ConfigureAwait(false);
-        var view = new IndexView(index, new AnswerKnowledge(taxonomy, lexicon, index, settings.Value));
-        served.Serve(view);
-        return view;
+        await _opening.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var index = await store.OpenAsync(ct).ConfigureAwait(false);
+            var view = new IndexView(index, new AnswerKnowledge(taxonomy, lexicon, index, settings.Value));
+            served.Serve(view);
+            return view;
+        }
+        finally
+        {
+            _opening.Release();
+        }
     }
 
     private async Task<IndexManifest?> ReadManifestAsync(CancellationToken ct)

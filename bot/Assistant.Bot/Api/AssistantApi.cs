@@ -37,21 +37,35 @@ public static class AssistantApi
             .WithTags("API").WithSummary("Answer a question as server-sent events: 'delta' events with the text so far, then one 'answer' event")
             .Accepts<AskBody>("application/json").Produces(200, contentType: "text/event-stream").ProducesProblem(400).ProducesProblem(413).ProducesProblem(503);
         app.MapGet("/healthz", () => Results.Json(new { status = "up" })).WithTags("Health");
-        app.MapGet("/readyz", async (ServedIndex served, IAnswerer answerer, Bot.SqliteStore state, DirectLine.DirectLineConversations directLine, CancellationToken ct) => served.IsReady
+        app.MapGet("/readyz", async (ServedIndex served, IAnswerer answerer, Bot.IBotStateStore state, DirectLine.DirectLineConversations directLine, CancellationToken ct) => served.IsReady
             ? Results.Json(new
             {
                 status = "ready",
                 documents = served.Current.Index.Documents.Count,
                 chunks = served.Current.Index.ChunkCount,
                 answers = answerer.Mode.Split(' ')[0],
-                conversations = new { stored = await state.CountAsync(ct).ConfigureAwait(false), direct_line = directLine.Count },
+                conversations = new { stored = await StoredAsync(state, ct).ConfigureAwait(false), direct_line = directLine.Count },
             })
             : Results.Json(new { status = served.Failure is null ? "starting" : "failed", reason = served.Failure }, statusCode: 503)).WithTags("Health");
         return app;
     }
 
+    /// <summary>How many conversations have stored state; null when the store cannot say right now (shared storage briefly
+    /// unreachable), which does not make the replica unready: the index is what readiness is about.</summary>
+    private static async Task<long?> StoredAsync(Bot.IBotStateStore state, CancellationToken ct)
+    {
+        try
+        {
+            return await state.CountAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>What the endpoints use, resolved together.</summary>
-    internal sealed record Services(IAnswerer Answerer, ServedIndex Served, ReviewLog Review, IOptions<AssistantSettings> Settings);
+    internal sealed record Services(IAnswerer Answerer, ServedIndex Served, IReviewLog Review, IOptions<AssistantSettings> Settings);
 
     private static async Task<IResult> AnswerAsync(HttpRequest request, Services s, bool talkingPoint, CancellationToken ct)
     {

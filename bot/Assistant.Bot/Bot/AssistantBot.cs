@@ -32,7 +32,7 @@ public sealed class StoredTurn
 
 /// <summary>The assistant in Teams and Web Chat: questions, /commands, follow-ups, feedback.</summary>
 public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served, IOptions<AssistantSettings> settings, LayerTaxonomy taxonomy,
-    ConversationState state, ReviewLog review, Security.ConversationBudget budget, IConfiguration configuration, ILogger<AssistantBot> logger) : TeamsActivityHandler
+    ConversationState state, IReviewLog review, Security.ConversationBudget budget, IConfiguration configuration, ILogger<AssistantBot> logger) : TeamsActivityHandler
 {
     /// <summary>Least time between two interim updates of a streamed answer (Teams throttles faster ones).</summary>
     private readonly TimeSpan _streamInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Bot:StreamIntervalMs", 1000));
@@ -54,7 +54,16 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
         // The turn's log lines carry its channel and activity id beside the request's correlation id.
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["Channel"] = turnContext.Activity.ChannelId, ["ActivityId"] = turnContext.Activity.Id });
         await base.OnTurnAsync(turnContext, cancellationToken).ConfigureAwait(false);
-        await state.SaveChangesAsync(turnContext, force: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await state.SaveChangesAsync(turnContext, force: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StateConflictException e)
+        {
+            // Another turn of this conversation (on this replica or another) saved first. The reply has gone out; only
+            // this turn's change to the conversation's memory is dropped, rather than the other turn's.
+            logger.LogWarning("Conversation state not saved: {Reason}", e.Message);
+        }
     }
 
     protected override async Task OnMessageActivityAsync(ITurnContext<IMessageActivity> turnContext, CancellationToken cancellationToken)

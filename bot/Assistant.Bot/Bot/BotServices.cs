@@ -2,6 +2,7 @@ using Assistant.Hosting;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Integration.AspNet.Core;
 using Microsoft.Bot.Connector.Authentication;
+using Microsoft.Extensions.Options;
 
 namespace Assistant.Bot.Bot;
 
@@ -29,9 +30,16 @@ public static class BotServices
             },
         });
         services.AddSingleton<IBotFrameworkHttpAdapter>(sp => sp.GetRequiredService<AssistantAdapter>());
-        // Conversation state shares the review log's durable file (bot.db beside the index).
-        services.AddSingleton(sp => new SqliteStore(sp.GetRequiredService<ReviewLog>().Path));
-        services.AddSingleton<IStorage>(sp => sp.GetRequiredService<SqliteStore>());
+        // Conversation state where Storage__Provider says (registered by AddReviewLog): the review log's durable file
+        // (bot.db beside the index), or a blob container shared by replicas.
+        services.AddSingleton<IBotStateStore>(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageSettings>>().Value;
+            return storage.IsAzure
+                ? new BlobStateStore(AzureStorageClients.StateContainer(storage))
+                : new SqliteStore(DurableSqlite.DefaultPath(sp.GetRequiredService<IOptions<Assistant.Core.AssistantSettings>>().Value));
+        });
+        services.AddSingleton<IStorage>(sp => sp.GetRequiredService<IBotStateStore>());
         services.AddHostedService<Hosting.IdleEviction>();
         services.AddSingleton(sp => new ConversationState(sp.GetRequiredService<IStorage>()));
         services.AddTransient<IBot, AssistantBot>();

@@ -1,23 +1,19 @@
 using System.Globalization;
-using Assistant.Answering;
 using Assistant.Hosting;
-using Microsoft.Bot.Builder;
 using Microsoft.Data.Sqlite;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 
 namespace Assistant.Bot.Bot;
 
-/// <summary>Bot state in a local SQLite file: survives restarts, each write committed before it is acknowledged.</summary>
-public sealed class SqliteStore : IStorage
+/// <summary>Bot state in a local SQLite file (bot.db beside the index): survives restarts, each write committed before it is
+/// acknowledged. One host only: replicas share <see cref="BlobStateStore"/> instead.</summary>
+public sealed class SqliteStore : IBotStateStore
 {
-    private static readonly JsonSerializerSettings Json = new() { TypeNameHandling = TypeNameHandling.None, NullValueHandling = NullValueHandling.Ignore };
-
     private readonly string _connectionString;
 
     public SqliteStore(string path)
     {
-        _connectionString = DurableSqlite.ConnectionString(path);
+        Path = System.IO.Path.GetFullPath(path);
+        _connectionString = DurableSqlite.ConnectionString(Path);
         using var c = Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = """
@@ -26,6 +22,10 @@ public sealed class SqliteStore : IStorage
             """;
         cmd.ExecuteNonQuery();
     }
+
+    public string Path { get; }
+
+    public string Description => $"SQLite file {Path}";
 
     public async Task<IDictionary<string, object>> ReadAsync(string[] keys, CancellationToken cancellationToken = default)
     {
@@ -38,23 +38,20 @@ public sealed class SqliteStore : IStorage
             cmd.Parameters.AddWithValue("$k", key);
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var value = JObject.Parse(r.GetString(0));
-                value["eTag"] = r.GetString(1);
-                result[key] = value;
-            }
+                result[key] = StateJson.Deserialize(r.GetString(0), r.GetString(1));
         }
         return result;
     }
 
+    /// <summary>Writes every change in one transaction (BEGIN IMMEDIATE: other processes wait), or none when one of them is stale.</summary>
     public async Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken = default)
     {
         await using var c = Open();
         await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (key, value) in changes)
         {
-            var json = JObject.FromObject(value, JsonSerializer.Create(Json));
-            json.Remove("eTag");
+            if (StateJson.ETagOf(value) is { } expected && await StoredETagAsync(c, tx, key, cancellationToken).ConfigureAwait(false) is { } stored && stored != expected)
+                throw new StateConflictException(key);
             await using var cmd = c.CreateCommand();
             cmd.Transaction = tx;
             cmd.CommandText = """
@@ -62,7 +59,7 @@ public sealed class SqliteStore : IStorage
                 ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated = excluded.updated
                 """;
             cmd.Parameters.AddWithValue("$k", key);
-            cmd.Parameters.AddWithValue("$v", json.ToString(Formatting.None));
+            cmd.Parameters.AddWithValue("$v", StateJson.Serialize(value));
             cmd.Parameters.AddWithValue("$e", Guid.NewGuid().ToString("N"));
             cmd.Parameters.AddWithValue("$u", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -82,7 +79,6 @@ public sealed class SqliteStore : IStorage
         }
     }
 
-    /// <summary>Deletes the state of conversations idle for longer than <paramref name="idle"/>; returns how many.</summary>
     public async Task<int> EvictIdleAsync(TimeSpan idle, CancellationToken ct = default)
     {
         await using var c = Open();
@@ -92,13 +88,21 @@ public sealed class SqliteStore : IStorage
         return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>How many conversations have stored state.</summary>
     public async Task<long> CountAsync(CancellationToken ct = default)
     {
         await using var c = Open();
         await using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT count(*) FROM state";
         return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    private static async Task<string?> StoredETagAsync(SqliteConnection c, SqliteTransaction tx, string key, CancellationToken ct)
+    {
+        await using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT etag FROM state WHERE key = $k";
+        cmd.Parameters.AddWithValue("$k", key);
+        return (string?)await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
     }
 
     private SqliteConnection Open() => DurableSqlite.Open(_connectionString);

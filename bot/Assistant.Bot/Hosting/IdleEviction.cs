@@ -7,7 +7,7 @@ namespace Assistant.Bot.Hosting;
 /// <summary>Keeps conversation state bounded: forgets Bot Framework state and Direct Line logs of idle conversations.</summary>
 /// <remarks>Bot state (Teams and Web Chat follow-ups) idles out after Bot__IdleConversationMinutes (default a day);
 /// Direct Line logs after DirectLine__IdleConversationMinutes. Feedback and the question log are kept: they are the review queue.</remarks>
-public sealed class IdleEviction(SqliteStore store, DirectLineConversations directLine, IConfiguration configuration, ILogger<IdleEviction> logger) : BackgroundService
+public sealed class IdleEviction(IBotStateStore store, DirectLineConversations directLine, IConfiguration configuration, ILogger<IdleEviction> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

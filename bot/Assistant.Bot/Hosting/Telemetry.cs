@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Assistant.Answering;
+using Azure.Monitor.OpenTelemetry.AspNetCore;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -16,13 +17,18 @@ public static partial class Telemetry
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex SafeId();
 
-    /// <summary>Exports to OTLP when OpenTelemetry:OtlpEndpoint (or OTEL_EXPORTER_OTLP_ENDPOINT) is set, to the console when
-    /// OpenTelemetry:Console is true; with neither, nothing is registered and the instruments cost nothing.</summary>
+    /// <summary>The setting Application Insights (and Azure Container Apps, App Service) use for the connection string.</summary>
+    public const string ApplicationInsightsSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    /// <summary>Exports to Application Insights (Azure Monitor's OpenTelemetry distro) when APPLICATIONINSIGHTS_CONNECTION_STRING is
+    /// set, to OTLP when OpenTelemetry:OtlpEndpoint (or OTEL_EXPORTER_OTLP_ENDPOINT) is set, to the console when
+    /// OpenTelemetry:Console is true — any together; with none, nothing is registered and the instruments cost nothing.</summary>
     public static IServiceCollection AddAssistantTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         var otlp = configuration["OpenTelemetry:OtlpEndpoint"] is { Length: > 0 } e ? e : configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var console = configuration.GetValue("OpenTelemetry:Console", false);
-        if (string.IsNullOrEmpty(otlp) && !console)
+        var appInsights = configuration[ApplicationInsightsSetting];
+        if (string.IsNullOrEmpty(otlp) && !console && string.IsNullOrEmpty(appInsights))
             return services;
         var protocol = configuration["OpenTelemetry:OtlpProtocol"] == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
         void Otlp(OtlpExporterOptions o, string signal)
@@ -31,11 +37,18 @@ public static partial class Telemetry
             o.Protocol = protocol;
             o.Endpoint = new Uri(protocol == OtlpExportProtocol.Grpc ? baseUri : $"{baseUri}/v1/{signal}");
         }
-        services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(configuration["OpenTelemetry:ServiceName"] ?? "assistant"))
+        var telemetry = services.AddOpenTelemetry().ConfigureResource(r => r.AddService(configuration["OpenTelemetry:ServiceName"] ?? "assistant"));
+        // The distro brings its own ASP.NET Core and HttpClient instrumentation (traces, metrics, logs); adding ours as well
+        // would instrument every request twice.
+        var instrumented = !string.IsNullOrEmpty(appInsights);
+        if (instrumented)
+            telemetry.UseAzureMonitor(o => o.ConnectionString = appInsights);
+        telemetry
             .WithTracing(t =>
             {
-                t.AddSource(AssistantTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                t.AddSource(AssistantTelemetry.Name);
+                if (!instrumented)
+                    t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
                 if (!string.IsNullOrEmpty(otlp))
                     t.AddOtlpExporter(o => Otlp(o, "traces"));
                 if (console)
@@ -43,7 +56,9 @@ public static partial class Telemetry
             })
             .WithMetrics(m =>
             {
-                m.AddMeter(AssistantTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                m.AddMeter(AssistantTelemetry.Name);
+                if (!instrumented)
+                    m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
                 if (!string.IsNullOrEmpty(otlp))
                     m.AddOtlpExporter((o, reader) =>
                     {

@@ -1,3 +1,4 @@
+using Assistant.Core;
 using Microsoft.Data.Sqlite;
 
 namespace Assistant.Hosting;
@@ -5,6 +6,9 @@ namespace Assistant.Hosting;
 /// <summary>Connections to the host's durable SQLite file (bot.db), shared by the bot state and the review log.</summary>
 public static class DurableSqlite
 {
+    /// <summary>Where a host keeps it: bot.db in the index's folder.</summary>
+    public static string DefaultPath(AssistantSettings settings) => Path.Combine(Path.GetDirectoryName(settings.Index!)!, "bot.db");
+
     /// <summary>Creates the file's folder and returns the connection string for it.</summary>
     public static string ConnectionString(string path)
     {

@@ -206,9 +206,9 @@ internal sealed class QdrantIndexBuilder(QdrantIndexStore store, string collecti
             }).ToList();
             await store.Call(() => store.Client.UpsertAsync(collection, copies, wait: true, cancellationToken: ct), $"copy points into {collection}").ConfigureAwait(false);
         }
-        foreach (var group in points.Where(p => !p.Payload.ContainsKey(QdrantPoints.Kind)).GroupBy(p => p.Payload["doc_id"].StringValue))
+        foreach (var group in points.Where(p => !QdrantPoints.IsTerm(p.Payload)).GroupBy(p => p.Payload["doc_id"].StringValue))
             _documents[group.Key] = (group.First().Payload["content_hash"].StringValue, group.Count());
-        ExistingLedgerHash = points.FirstOrDefault(p => p.Payload.ContainsKey(QdrantPoints.Kind))?.Payload["ledger_hash"].StringValue;
+        ExistingLedgerHash = points.FirstOrDefault(p => QdrantPoints.IsTerm(p.Payload))?.Payload["ledger_hash"].StringValue;
     }
 
     public async Task UpsertAsync(SourceDocument document, IReadOnlyList<Chunk> chunks, IReadOnlyList<ReadOnlyMemory<float>> vectors, CancellationToken ct = default)

@@ -13,9 +13,14 @@ internal static class QdrantPoints
     public const string Dense = "dense";
     public const string Keywords = "keywords";
 
-    /// <summary>Payload field marking the points of the terms ledger; chunk points do not have it.</summary>
+    /// <summary>Payload field whose value <see cref="TermKind"/> marks the points of the terms ledger (chunk points carry
+    /// their document's kind in it, e.g. "summary").</summary>
     public const string Kind = "kind";
     public const string TermKind = "term";
+
+    /// <summary>Whether a stored point is one of the terms ledger's (the same test as <see cref="TermsOnly"/>).</summary>
+    public static bool IsTerm(Google.Protobuf.Collections.MapField<string, Value> payload) =>
+        payload.TryGetValue(Kind, out var kind) && kind.StringValue == TermKind;
 
     /// <summary>Chunk points only (passage search, reading and copying chunks).</summary>
     public static Filter ChunksOnly() => new() { MustNot = { Conditions.MatchKeyword(Kind, TermKind) } };

@@ -109,7 +109,7 @@ public sealed class BotFrameworkTests : IClassFixture<BotHostFactory>, IAsyncLif
         var response = await PostAsync(invoke);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var stored = await _factory.Services.GetRequiredService<Assistant.Hosting.ReviewLog>().FeedbackAsync();
+        var stored = await _factory.Services.GetRequiredService<Assistant.Hosting.IReviewLog>().FeedbackAsync();
         var f = stored.Single(s => s.ConversationId == "a:feedback");
         Assert.Equal("dislike", f.Reaction);
         Assert.Equal("missing the GA date", f.Comment);

@@ -50,7 +50,7 @@ public sealed class TestAssistant : IDisposable
     public static TestAssistant Compose(IReadOnlyDictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddLogging().AddAssistant(configuration).AddReviewLog();
+        var services = new ServiceCollection().AddLogging().AddAssistant(configuration).AddReviewLog(configuration);
         return new TestAssistant(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
     }
 
