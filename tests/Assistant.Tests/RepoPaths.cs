@@ -1,6 +1,6 @@
 namespace Assistant.Tests;
 
-/// <summary>Locates the repository's corpus and the shared eval set from the test binaries.</summary>
+/// <summary>Locates the repository's corpus and its copies of the eval sets from the test binaries.</summary>
 internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
@@ -9,7 +9,8 @@ internal static class RepoPaths
 
     public static string Prompts => Path.Combine(Root, "prompts");
 
-    public static string EvalSet => Path.GetFullPath(Path.Combine(Root, "..", "shared", "eval", "public.jsonl"));
+    /// <summary>The project's own copy of a development set (tests/Assistant.Tests/Eval), so the gate runs on a fresh clone.</summary>
+    public static string EvalSet(string name) => Path.Combine(Root, "tests", "Assistant.Tests", "Eval", name);
 
     private static string FindRoot()
     {

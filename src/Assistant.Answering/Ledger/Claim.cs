@@ -151,8 +151,9 @@ public sealed partial class ClaimReader(Lexicon lexicon)
         {
             if (NegativeAuxiliaries.Contains(words[first]))
                 skip.Add(first);
-            else if (Auxiliaries.Contains(words[first]) && first + 1 < words.Count && words[first + 1] == "not")
-                skip.Add(first + 1);
+            // "Does Contoso not host…?": the "not" before the main verb, a few words after the auxiliary.
+            else if (Auxiliaries.Contains(words[first]) && words.Skip(first + 1).Take(4).ToList().IndexOf("not") is var at and >= 0)
+                skip.Add(first + 1 + at);
         }
         var negations = Negations(words, skip);
         // "Hosted outside Azure", "beyond AWS": some other cloud than the one named.
@@ -209,8 +210,9 @@ public sealed partial class ClaimReader(Lexicon lexicon)
             return false;
         var beforeText = string.Join(' ', words.Skip(Math.Max(0, or - 4)).Take(Math.Min(or, 4)));
         var afterText = string.Join(' ', words.Skip(or + 1).Take(4));
-        var before = Named(beforeText).Select(e => e.Id).ToList();
-        var after = Named(afterText).Select(e => e.Id).ToList();
+        // The names must stand right beside "or" ("Azure or Bedrock"), not merely near it ("host or license Northwind").
+        var before = NamesEndingAt(words, or).ToList();
+        var after = NamesStartingAt(words, or + 1).ToList();
         if (before.Count > 0 && after.Count > 0 && !after.Intersect(before).Any())
             return true;
         // "in 2030 or 2032?", "$10 billion or $13 billion?": two figures offered to choose from.
@@ -218,6 +220,12 @@ public sealed partial class ClaimReader(Lexicon lexicon)
         static string? FirstNumber(string t) => Regex.Match(t, @"\d+(?:\.\d+)?") is { Success: true } m ? m.Value : null;
         return words[or - 1].Any(char.IsDigit) && words[or + 1].Any(char.IsDigit) && LastNumber(beforeText) != FirstNumber(afterText);
     }
+
+    private IEnumerable<string> NamesEndingAt(List<string> words, int end) =>
+        lexicon.Entities.Where(e => e.Patterns.Any(p => p.Length <= end && p.Select((w, k) => words[end - p.Length + k] == w).All(b => b))).Select(e => e.Id);
+
+    private IEnumerable<string> NamesStartingAt(List<string> words, int start) =>
+        lexicon.Entities.Where(e => e.Patterns.Any(p => start + p.Length <= words.Count && p.Select((w, k) => words[start + k] == w).All(b => b))).Select(e => e.Id);
 
     /// <summary>Negation cues that deny the claim's proposition, left aside those that make an aspect ("no longer", "never", "not yet").</summary>
     public int Negations(IReadOnlyList<string> words, IReadOnlySet<int>? skip = null)
@@ -365,7 +373,7 @@ public sealed partial class ClaimReader(Lexicon lexicon)
     /// the terms state in plain positive form.</summary>
     private string SubjectOf(string normalized, QuestionForm form)
     {
-        var text = Period().Replace(TextFolding.Fold(normalized), " ", 1);
+        var text = PeriodAnyCase().Replace(normalized, " ", 1);
         var words = Terms.Words(text).ToList();
         var (_, aspectWords) = AspectOf(words, form);
         foreach (var word in aspectWords.Select(i => words[i]))
@@ -429,6 +437,9 @@ public sealed partial class ClaimReader(Lexicon lexicon)
     // "in March 2026", "before October 2025", "after the April 2026 amendment" (an event of the month: from its start).
     [GeneratedRegex(@"\b(in|during|since|after|before|until|prior to|from|by)\s+(the\s+)?(?:(?:early|late|mid)\s+)?(?:(january|february|march|april|may|june|july|august|september|october|november|december)\s+)?((?:19|20)\d{2})\b(?:\s+(?:amendment|agreement|deal|changes?|announcement|restructuring|recapitali[sz]ation|round|contract|update|terms))?")]
     private static partial Regex Period();
+
+    [GeneratedRegex(@"\b(in|during|since|after|before|until|prior to|from|by)\s+(the\s+)?(?:(?:early|late|mid)\s+)?(?:(january|february|march|april|may|june|july|august|september|october|november|december)\s+)?((?:19|20)\d{2})\b(?:\s+(?:amendment|agreement|deal|changes?|announcement|restructuring|recapitali[sz]ation|round|contract|update|terms))?", RegexOptions.IgnoreCase)]
+    private static partial Regex PeriodAnyCase();
 
     // "how much", "what's it worth", "Microsoft's percentage of OpenAI": a question asking for an amount.
     [GeneratedRegex(@"\b(how much|how many|how large|how big)\b|\bwhat(?:'s|s| is| was| are| were)?\b[^?.]{0,40}?(\bpercentage\b|\bpercent\b|%|\bshare\b|\bstake\b|\bsize\b|\bamount\b|\bvaluation\b|\bworth\b|\bvalue\b|\bfigure\b)", RegexOptions.IgnoreCase)]

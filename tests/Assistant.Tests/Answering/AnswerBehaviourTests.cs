@@ -162,19 +162,25 @@ public sealed partial class AnswerBehaviourTests(RuntimeFixture fixture)
 [Collection(RuntimeCollection.Name)]
 public sealed class QualityGateTests(RuntimeFixture fixture)
 {
-    [Fact]
-    public async Task The_development_set_meets_the_quality_gate()
+    /// <summary>The gate of issue [1/5]: the development sets (public.jsonl, public-2.jsonl in families) and the
+    /// paraphrases we wrote ourselves; never an answer of the opposite polarity.</summary>
+    [Theory]
+    [InlineData("public.jsonl", 0.95)]
+    [InlineData("public-2.jsonl", 0.90)]
+    [InlineData("paraphrases.jsonl", 0.90)]
+    public async Task A_development_set_meets_the_quality_gate(string set, double passRate)
     {
-        var items = EvalItem.Load(RepoPaths.EvalSet);
+        var items = EvalItem.Load(RepoPaths.EvalSet(set));
         var runner = new EvalRunner(fixture.Assistant.Answerer, fixture.Assistant.Retriever, new EvalGrader(new CitationValidator(fixture.Assistant.Root)));
 
         var grades = await runner.RunAsync(items);
         var m = EvalMetrics.From(grades);
 
         var failures = string.Join("\n", grades.Where(g => !g.Passed).Select(g => $"{g.Item.Id}: {string.Join("; ", g.Failures())}"));
-        Assert.True(m.PassRate >= 0.90, $"pass rate {m.PassRate:0.00}\n{failures}");
+        Assert.True(m.PassRate >= passRate, $"{set}: pass rate {m.PassRate:0.00} below {passRate:0.00}\n{failures}");
+        Assert.True(m.Inverted == 0, $"{set}: {m.Inverted} answers of the opposite polarity\n{failures}");
+        Assert.True(m.WrongfulRefusals <= 2, $"{set}: {m.WrongfulRefusals} answerable questions refused\n{failures}");
         Assert.Equal(1.0, m.CitationValidity);
-        Assert.Equal(1.0, m.AbstentionAccuracy);
-        Assert.True(m.LayerPrecision >= 0.60, $"layer precision {m.LayerPrecision:0.00}");
+        Assert.True(m.LayerPrecision >= 0.60, $"{set}: layer precision {m.LayerPrecision:0.00}");
     }
 }
