@@ -17,6 +17,15 @@ public static class Verdicts
 
     public static readonly IReadOnlySet<string> ForQuestions = new HashSet<string> { Yes, No, Partly, Info, NotCovered };
     public static readonly IReadOnlySet<string> ForTalkingPoints = new HashSet<string> { Supported, Contradicted, Partly, Outdated, NotCovered };
+
+    /// <summary>+1 for a verdict that says the claim holds (yes, supported), -1 for one that says it does not (no,
+    /// contradicted, outdated), 0 otherwise. Opposite polarities are the worst mistake an answer can make.</summary>
+    public static int Polarity(string verdict) => verdict switch
+    {
+        Yes or Supported => 1,
+        No or Contradicted or Outdated => -1,
+        _ => 0,
+    };
 }
 
 /// <summary>One numbered source of an answer; <see cref="Quote"/> occurs verbatim in <see cref="Path"/>.</summary>

@@ -7,7 +7,9 @@ namespace Assistant.Answering.Generative;
 /// <remarks>A sentence citing nothing, or a number that was not given, is dropped. Each cited source becomes a
 /// citation whose quote is the source sentence that best supports the claims citing it, cut verbatim from the
 /// source. Citations are numbered in order of first use, so a streamed sentence keeps its numbers.</remarks>
-public sealed partial class AnswerVerifier(IReadOnlyList<Passage> sources, bool isTalkingPoint, IReadOnlySet<string> layerIds)
+/// <param name="ledgerVerdict">The verdict the matched terms' states give on the day asked, when terms matched: a model
+/// verdict that contradicts it is refused.</param>
+public sealed partial class AnswerVerifier(IReadOnlyList<Passage> sources, bool isTalkingPoint, IReadOnlySet<string> layerIds, string? ledgerVerdict = null)
 {
     private readonly List<(string Text, int[] Sources)> _kept = [];
     private readonly Dictionary<int, int> _numbers = [];
@@ -48,6 +50,8 @@ public sealed partial class AnswerVerifier(IReadOnlyList<Passage> sources, bool 
         var verdict = output.Verdict?.Trim().ToLowerInvariant() ?? "";
         if (!AllowedVerdicts.Contains(verdict))
             throw new ModelOutputException($"the model's verdict '{output.Verdict}' is not one of {string.Join(", ", AllowedVerdicts)}");
+        if (ledgerVerdict is not null && Contradicts(verdict, ledgerVerdict))
+            throw new ModelOutputException($"the model's verdict '{verdict}' contradicts the terms' states on the day ('{ledgerVerdict}')");
         if (_kept.Count == 0)
             throw new ModelOutputException(Dropped.Count == 0 ? "the model wrote no sentence" : $"no sentence the model wrote cites a given source ({Dropped.Count} dropped)");
         var byNumber = _numbers.OrderBy(kv => kv.Value).ToList();
@@ -68,6 +72,11 @@ public sealed partial class AnswerVerifier(IReadOnlyList<Passage> sources, bool 
             Notice = null,
         };
     }
+
+    /// <summary>The opposite polarity of the ledger's verdict, or a flat yes where the ledger has only part of it (an
+    /// announced, reported or disputed state, or a claim true on one layer only).</summary>
+    private static bool Contradicts(string model, string ledger) =>
+        Verdicts.Polarity(model) * Verdicts.Polarity(ledger) < 0 || (ledger == Verdicts.Partly && Verdicts.Polarity(model) > 0);
 
     private IReadOnlyList<LayerFinding>? Findings(ModelAnswer output)
     {

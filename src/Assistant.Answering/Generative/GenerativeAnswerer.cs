@@ -56,10 +56,18 @@ public sealed class GenerativeAnswerer(
         }
         var grounded = request with { Question = resolved.Context.Length == 0 ? resolved.Text : $"{resolved.Text} (earlier in the conversation: {resolved.Context})" };
 
-        var sources = retrieved.Passages.Take(settings.MaxSources).ToList();
-        var verifier = new AnswerVerifier(sources, request.IsTalkingPoint, _layerIds);
+        // Terms matched: the passages their quotes come from lead the numbered sources, the terms' states on the day go
+        // beside them, and the ledger's verdict bounds the model's.
+        var fromLedger = baseline.Terms is { Count: > 0 };
+        var termPassages = fromLedger
+            ? baseline.Citations.Select(c => retrieved.View.Knowledge.PassageOf(c.DocId, c.Quote)).OfType<Passage>().ToList()
+            : [];
+        var sources = termPassages.Concat(retrieved.Passages).DistinctBy(p => (p.Chunk.DocId, p.Chunk.Ordinal))
+            .Take(Math.Max(settings.MaxSources, termPassages.Count)).ToList();
+        var terms = fromLedger ? GroundedPrompts.TermStates(retrieved.Findings.Where(f => baseline.Terms!.Contains(f.Term.Id)), retrieved.Day, sources) : "";
+        var verifier = new AnswerVerifier(sources, request.IsTalkingPoint, _layerIds, fromLedger ? baseline.Verdict : null);
         var function = request.IsTalkingPoint ? prompts.CheckTalkingPoint : prompts.Answer;
-        var arguments = prompts.Arguments(function, grounded.Question, sources, request.AsOf, request.IsTalkingPoint, settings.MaxOutputTokens);
+        var arguments = prompts.Arguments(function, grounded.Question, sources, request.AsOf, request.IsTalkingPoint, settings.MaxOutputTokens, terms);
 
         // The model call runs inside a channel so that a failure can become the extractive answer (no yield in a catch).
         var updates = System.Threading.Channels.Channel.CreateUnbounded<AnswerUpdate>();

@@ -45,7 +45,9 @@ public sealed class GroundedPrompts
     }
 
     /// <summary>Arguments for the answer or check function, with the function's own execution settings and our token limit.</summary>
-    public KernelArguments Arguments(KernelFunction function, string question, IReadOnlyList<Passage> sources, DateOnly? asOf, bool isTalkingPoint, int maxTokens)
+    /// <param name="terms">The matched terms' states on the day (<see cref="TermStates"/>), or empty.</param>
+    public KernelArguments Arguments(KernelFunction function, string question, IReadOnlyList<Passage> sources, DateOnly? asOf, bool isTalkingPoint, int maxTokens,
+        string terms = "")
     {
         var settings = AzureOpenAIPromptExecutionSettings.FromExecutionSettings(
             function.ExecutionSettings?.GetValueOrDefault(PromptExecutionSettings.DefaultServiceId));
@@ -58,8 +60,41 @@ public sealed class GroundedPrompts
             ["as_of"] = asOf is null ? $"today ({day})" : day,
             ["question"] = question,
             ["sources"] = Number(sources),
+            ["terms"] = terms.Length == 0 ? "(none matched: answer from the sources)" : terms,
         };
     }
+
+    /// <summary>The terms the question matched, each with its state on the day, its earlier states, and the numbered
+    /// source that quotes it: "- Microsoft Azure is … [infrastructure]: ended on 2026-04-27 (before: in force from
+    /// 2019-07-22). Source [2]."</summary>
+    public static string TermStates(IEnumerable<Ledger.TermFinding> findings, DateOnly day, IReadOnlyList<Passage> sources)
+    {
+        var sb = new StringBuilder();
+        foreach (var f in findings.Where(f => f.State is not null).DistinctBy(f => f.Term.Id))
+        {
+            var state = f.State!;
+            sb.Append(CultureInfo.InvariantCulture, $"- {f.Term.Statement} [{f.Term.Layer}]: on {Dates.Iso(day)} {Status(state)} since {Dates.Iso(state.From)}");
+            var earlier = f.Term.States.TakeWhile(s => s.From < state.From).Where(s => s.Status != state.Status).ToList();
+            if (earlier.Count > 0)
+                sb.Append(" (before: ").Append(string.Join("; ", earlier.Select(s => $"{Status(s)} from {Dates.Iso(s.From)}"))).Append(')');
+            var quoted = state.Sources.Select(x => Array.FindIndex([.. sources], p => p.Chunk.DocId == x.Doc && QuoteText.Occurs(x.Quote, p.Chunk.Text)))
+                .Where(i => i >= 0).Select(i => $"[{i + 1}]").Distinct().ToList();
+            if (quoted.Count > 0)
+                sb.Append(". Source ").Append(string.Join(", ", quoted));
+            sb.AppendLine(".");
+        }
+        return sb.ToString().TrimEnd();
+    }
+
+    private static string Status(Core.Ledger.TermState s) => s.Status switch
+    {
+        Core.Ledger.TermStatus.InForce => "in force",
+        Core.Ledger.TermStatus.Ended => "ended",
+        Core.Ledger.TermStatus.Announced => "announced, not yet in effect",
+        Core.Ledger.TermStatus.Reported => $"reported{(s.By is null ? "" : $" by {s.By}")}, not confirmed",
+        Core.Ledger.TermStatus.Disputed => "disputed (the sources disagree)",
+        _ => "not the case per a source",
+    };
 
     /// <summary>Arguments for rewriting a follow-up, with the earlier turns oldest first.</summary>
     public KernelArguments CondenseArguments(string question, IReadOnlyList<ConversationTurn> history)

@@ -120,12 +120,7 @@ public sealed record EvalGrade(
     /// <summary>An in-scope item answered "not covered".</summary>
     public bool WrongfulRefusal => Item.InScope && Answer.Verdict == Verdicts.NotCovered;
 
-    private static int Polarity(string verdict) => verdict switch
-    {
-        Verdicts.Yes or Verdicts.Supported => 1,
-        Verdicts.No or Verdicts.Contradicted or Verdicts.Outdated => -1,
-        _ => 0,
-    };
+    private static int Polarity(string verdict) => Verdicts.Polarity(verdict);
 
     public bool Passed =>
         VerdictOk && AbstentionOk && LayerRecall is null or 1.0 && EvidenceRecall is null or 1.0 && MentionRecall is null or 1.0

@@ -76,7 +76,7 @@ public sealed partial class GenerativeAnswererTests(RuntimeFixture fixture) : IA
         Assert.Equal(0, (double?)call.Body["temperature"]);
         Assert.Contains("Answer only from the numbered sources", call.System, StringComparison.Ordinal);
         Assert.Contains($"Question: {Question}", call.User, StringComparison.Ordinal);
-        Assert.Matches(@"\[1\] "".+"".*, 20\d\d-\d\d-\d\d; confidence: \w+", call.User);
+        Assert.Matches(@"\[1\] "".+"".*, 20\d\d-\d\d-\d\d( \(date inferred\))?; confidence: \w+", call.User);
         Assert.Equal("generative", answer.Mode);
         Assert.Equal("partly", answer.Verdict);
         Assert.NotNull(answer.Tokens);
@@ -200,5 +200,57 @@ public sealed partial class GenerativeAnswererTests(RuntimeFixture fixture) : IA
 
         Assert.True(answer.Abstained);
         Assert.Empty(_model.Calls);
+    }
+
+    // Written for these tests: Microsoft's right of first refusal on new OpenAI capacity ended on 28 October 2025.
+    private const string EndedTermQuestion = "Is Microsoft's first-refusal right over added OpenAI capacity still in place today?";
+
+    /// <summary>A model that answers with the given verdict and one sentence citing the first source.</summary>
+    private static string Verdict(string verdict) => new JObject
+    {
+        ["verdict"] = verdict,
+        ["layers"] = new JArray("infrastructure"),
+        ["sentences"] = new JArray(new JObject { ["text"] = "Microsoft's right of first refusal is described in the first source.", ["sources"] = new JArray(1) }),
+    }.ToString();
+
+    [Fact]
+    public async Task The_model_gets_the_matched_terms_states_on_the_day_with_the_sources_that_quote_them()
+    {
+        _model.Reply = _ => new ModelReply(Verdict("no"));
+        var answerer = await CreateAsync();
+        var (answer, _) = await answerer.AnswerAsync(new AskRequest(EndedTermQuestion) { AsOf = new DateOnly(2026, 1, 15) });
+
+        var call = Assert.Single(_model.Calls);
+        Assert.Contains("Terms matched, with their state on that day", call.User, StringComparison.Ordinal);
+        Assert.Matches(@"- Microsoft holds a right of first refusal on new OpenAI compute capacity\. \[infrastructure\]: on 2026-01-15 ended since 2025-10-28 \(before: in force from 2025-01-21\)\. Source \[1\]", call.User);
+        Assert.Contains("those states decide the verdict", call.System, StringComparison.Ordinal);
+        Assert.Equal("generative", answer.Mode);
+        Assert.Equal(Verdicts.No, answer.Verdict);
+    }
+
+    [Fact]
+    public async Task A_model_verdict_that_contradicts_the_terms_is_refused_and_the_ledger_answers()
+    {
+        _model.Reply = _ => new ModelReply(Verdict("yes"));
+        var answerer = await CreateAsync();
+        var (answer, _) = await answerer.AnswerAsync(new AskRequest(EndedTermQuestion));
+
+        Assert.Single(_model.Calls);
+        Assert.Equal("extractive", answer.Mode);
+        Assert.Equal(Verdicts.No, answer.Verdict);
+        Assert.StartsWith("No.", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("contradicts the terms' states on the day ('no')", answer.Notice, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_flat_yes_where_the_terms_give_only_part_is_refused()
+    {
+        _model.Reply = c => new ModelReply(GroundedReply(c, verdict: "yes"));
+        var answerer = await CreateAsync();
+        var (answer, _) = await answerer.AnswerAsync(new AskRequest(Question) { AsOf = new DateOnly(2026, 3, 1) });
+
+        Assert.Equal("extractive", answer.Mode);
+        Assert.Equal(Verdicts.Partly, answer.Verdict);
+        Assert.Contains("contradicts the terms' states on the day ('partly')", answer.Notice, StringComparison.Ordinal);
     }
 }
