@@ -57,7 +57,7 @@ public sealed partial class AnswerKnowledge
         Claims = new ClaimReader(lexicon);
         Ledger = new LedgerMatcher(index.Ledger, index.TermVectors, Claims, Settings, statistics.Stems);
         Reasoner = new LedgerReasoner(Claims);
-        LedgerComposer = new LedgerComposer(taxonomy, lexicon);
+        LedgerComposer = new LedgerComposer(taxonomy, lexicon, Settings);
         LedgerReader = new LedgerReader(Claims, Ledger, Reasoner, taxonomy, Settings);
         foreach (var doc in index.Documents)
             _chunks[doc.Info.Id] = [.. index.ChunksOf(doc.Info.Id).Select(c => (c, QuoteText.Clean(c.Text)))];

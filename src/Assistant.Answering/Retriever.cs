@@ -87,7 +87,7 @@ public sealed partial class HybridRetriever(ServedIndex served, IEmbeddingGenera
         var unknown = own.Where(t => t.IsEntity && !knowledge.Matcher.KnownInCorpus(t) && !knowledge.IsKnownName(t.Surface)).Select(t => t.Surface).ToList();
         // A name no source uses (Apple, xAI, Siri) puts the question outside the sources, unless the question also names a
         // party of the sources and a term matches it strongly ("Microsoft's Copilot revenue share").
-        if (unknown.Count > 0 && (!namesParty || bestTerm < knowledge.Settings.MinTermScore + StrongMatch))
+        if (unknown.Count > 0 && (!namesParty || bestTerm < knowledge.Settings.MinTermScore + knowledge.Settings.StrongMatch))
             return $"no source mentions {string.Join(", ", unknown.Distinct())}";
         if (termMatched)
             return null;
@@ -117,7 +117,7 @@ public sealed partial class HybridRetriever(ServedIndex served, IEmbeddingGenera
             return $"no source speaks of anything in {future}";
         var unknown = knowledge.UnknownWords(claim.Normalized);
         var best = ledger.Matches.Count == 0 ? 0 : ledger.Matches[0].Score;
-        if (unknown.Count >= 3 || (unknown.Count == 2 && best < knowledge.Settings.MinTermScore + StrongMatch))
+        if (unknown.Count >= 3 || (unknown.Count == 2 && best < knowledge.Settings.MinTermScore + knowledge.Settings.StrongMatch))
             return $"no source mentions {string.Join(" or ", unknown.Select(u => $"\"{u}\""))}";
         var named = claim.Parties.Where(p => p is not ("openai" or "microsoft")).ToList();
         if (named.Count >= 2 && !view.Index.Ledger.Terms.Any(t => named.All(n => t.Parties.Contains(n) || t.Platforms.Any(l => knowledge.OwnerOf(l) == n))))
@@ -129,8 +129,6 @@ public sealed partial class HybridRetriever(ServedIndex served, IEmbeddingGenera
         return null;
     }
 
-    /// <summary>How far above the least term score a match must be to outweigh a word no source uses.</summary>
-    private const double StrongMatch = 0.25;
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:19|20)\d{2}\b")]
     private static partial System.Text.RegularExpressions.Regex YearPattern();

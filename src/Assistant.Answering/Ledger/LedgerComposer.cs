@@ -9,7 +9,7 @@ public sealed record LedgerVerdict(string Verdict, string? Lead, IReadOnlyList<T
 
 /// <summary>Writes an answer from the terms ledger: the verdict first, then per matched term its state on the day asked
 /// with a cited quote, then its history in date order; every factual sentence is a verbatim quote of a corpus document.</summary>
-public sealed partial class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexicon)
+public sealed partial class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexicon, AnsweringSettings settings)
 {
     private readonly ClaimReader _reader = new(lexicon);
 
@@ -33,10 +33,14 @@ public sealed partial class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexic
         var primary = known[0];
         // Two close terms on one layer that disagree: the claim is ambiguous between them, so no confident verdict.
         if (known.Skip(1).FirstOrDefault(f => f.Term.Layer == primary.Term.Layer && Opposed(f.Truth, primary.Truth)) is { } rival
-            && primary.Match.Score - rival.Match.Score < ClearLead)
+            && primary.Match.Score - rival.Match.Score < settings.ClearLead)
             return new LedgerVerdict(Verdicts.Partly, "the sources point both ways", [primary, rival]);
         // Findings on the primary's layer must agree with it to count; other layers show where the claim splits.
-        var deciding = known.Where(f => f == primary || f.Term.Layer != primary.Term.Layer || f.Truth == primary.Truth).Take(3).ToList();
+        // A verdict on a figure rests on the terms that give figures: a term false for another reason is beside the point.
+        var deciding = known.Where(f => f == primary || (primary.RightFigures.Count > 0
+                ? f.RightFigures.Count > 0
+                : f.Term.Layer != primary.Term.Layer || f.Truth == primary.Truth))
+            .Take(3).ToList();
         var truths = deciding.Select(f => f.Truth).Distinct().ToList();
         // "Already X" next to a part of X that is only announced: not yet all of it.
         if (claim.Aspect == Aspect.Already && truths.Contains(Truth.True) && known.FirstOrDefault(f => f.State?.Status == TermStatus.Announced) is { } pending)
@@ -61,8 +65,6 @@ public sealed partial class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexic
         return new LedgerVerdict(Verdicts.Partly, why, deciding);
     }
 
-    /// <summary>How far the best term must lead a close term of the same layer that says the opposite.</summary>
-    private const double ClearLead = 0.05;
 
     private static bool Opposed(Truth a, Truth b) => (a, b) is (Truth.True, Truth.False) or (Truth.False, Truth.True);
 

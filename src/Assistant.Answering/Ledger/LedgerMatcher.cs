@@ -22,12 +22,6 @@ public sealed class LedgerMatcher
     private readonly Dictionary<string, List<HashSet<string>>> _wordings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _quotes = new(StringComparer.Ordinal);
 
-    /// <summary>Words of a term's quotes count this much of its wordings' words: they hold the details people ask about
-    /// ("valued at $135 billion", "down from 32.5%") but also mention other terms.</summary>
-    private const double QuoteShare = 0.6;
-
-    /// <summary>A claim that names the parties of a term in the opposite order ("Microsoft pays OpenAI" against "OpenAI pays Microsoft").</summary>
-    private const double ReversedPartiesPenalty = 0.08;
     private readonly Dictionary<string, double> _idf = new(StringComparer.Ordinal);
     private readonly HashSet<string> _known;
     private readonly double _maxIdf;
@@ -100,11 +94,11 @@ public sealed class LedgerMatcher
             {
                 var (cosine, text) = dense.GetValueOrDefault(t.Id, (0, t.Statement));
                 var similarity = Scaled(cosine);
-                var lexical = Math.Max(Lexical(words, t), QuoteShare * Covered(words, _quotes[t.Id]));
+                var lexical = Math.Max(Lexical(words, t), _settings.QuoteShare * Covered(words, _quotes[t.Id]));
                 var entities = EntityAgreement(claim, t);
                 var score = (_settings.DenseWeight * similarity) + (_settings.LexicalWeight * lexical) + (_settings.EntityWeight * entities)
                     + (SharesFigure(claim, t) || (claim.AsksAmount && HasFigures(t)) ? _settings.FigureWeight : 0)
-                    - (Reversed(claim, t) ? ReversedPartiesPenalty : 0);
+                    - (Reversed(claim, t) ? _settings.ReversedPartiesPenalty : 0);
                 return new TermMatch(t, score, similarity, lexical, entities, text);
             })
             .OrderByDescending(m => m.Score)

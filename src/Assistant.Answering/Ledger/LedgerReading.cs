@@ -15,12 +15,6 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
     /// <summary>Findings shown for one question part: the best term and those close to it.</summary>
     private const int FindingsPerPart = 3;
 
-    /// <summary>How far below the best term the best term of another layer may be and still be read (a claim about where
-    /// something runs can hold on one layer and not on another).</summary>
-    private const double LayerMargin = 0.15;
-
-    /// <summary>How much a term on a layer the user stepped back from ("what else…") loses.</summary>
-    private const double AvoidedLayerPenalty = 0.3;
 
     public async Task<LedgerReading> ReadAsync(ResolvedQuestion question, QuestionForm form, DateOnly? asOf,
         Func<string, Task<ReadOnlyMemory<float>>> embed)
@@ -62,7 +56,7 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
         // A close term that says what the claim says leads one that leaves much of it unsaid ("deployed at the edge" is
         // the cloud-only term's point, not the agreement's).
         if (claim.Form != QuestionForm.Open && close.Count > 0 && matcher.Uncovered(claim, close[0].Term).Share > settings.MaxUncoveredShare
-            && matches.FirstOrDefault(m => m.Score >= settings.MinTermScore && m.Score >= best - LayerMargin && m.Term.StateOn(day) is not null
+            && matches.FirstOrDefault(m => m.Score >= settings.MinTermScore && m.Score >= best - settings.LayerMargin && m.Term.StateOn(day) is not null
                 && matcher.Uncovered(claim, m.Term).Share <= settings.MaxUncoveredShare) is { } covering)
         {
             close.Remove(covering);
@@ -78,7 +72,7 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
         // front and $50 billion in all).
         if ((claim.Platforms.Count > 0 || claim.Figures.Count > 0) && claim.Form != QuestionForm.Open)
         {
-            foreach (var m in matches.Where(m => m.Score >= settings.MinTermScore && m.Score >= best - LayerMargin && findings.All(f => f.Term.Id != m.Term.Id)))
+            foreach (var m in matches.Where(m => m.Score >= settings.MinTermScore && m.Score >= best - settings.LayerMargin && findings.All(f => f.Term.Id != m.Term.Id)))
             {
                 if (reasoner.Judge(claim, m, day) is { Truth: Truth.False, State: not null } wrong && (wrong.RightPlatforms.Count > 0 || wrong.RightFigures.Count > 0))
                     findings.Add(wrong);
@@ -88,7 +82,7 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
         if (claim.Aspect == Aspect.Already && claim.Form != QuestionForm.Open)
         {
             findings.AddRange(matches
-                .Where(m => m.Score >= settings.MinTermScore && m.Score >= best - LayerMargin && findings.All(f => f.Term.Id != m.Term.Id)
+                .Where(m => m.Score >= settings.MinTermScore && m.Score >= best - settings.LayerMargin && findings.All(f => f.Term.Id != m.Term.Id)
                     && m.Term.StateOn(day)?.Status == TermStatus.Announced && claim.Parties.All(m.Term.Parties.Contains))
                 .Take(1)
                 .Select(m => reasoner.Judge(claim, m, day)));
@@ -97,7 +91,7 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
         {
             var layers = findings.Select(f => f.Term.Layer).ToHashSet();
             var top = matches[0];
-            foreach (var m in matches.Where(m => m.Score >= settings.MinTermScore && m.Score >= best - LayerMargin && m.Term.StateOn(day) is not null
+            foreach (var m in matches.Where(m => m.Score >= settings.MinTermScore && m.Score >= best - settings.LayerMargin && m.Term.StateOn(day) is not null
                 && m.Lexical >= top.Lexical - 0.2 && m.Dense >= top.Dense - 0.25))
             {
                 if (!layers.Add(m.Term.Layer))
@@ -111,7 +105,7 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
         {
             var newest = findings.Max(f => f.State!.From);
             var agree = findings[0].Truth;
-            var newer = matches.Where(m => m.Score >= settings.MinTermScore && m.Score >= best - LayerMargin && findings.All(f => f.Term.Id != m.Term.Id))
+            var newer = matches.Where(m => m.Score >= settings.MinTermScore && m.Score >= best - settings.LayerMargin && findings.All(f => f.Term.Id != m.Term.Id))
                 .Select(m => Supported(claim, reasoner.Judge(claim, m, day)))
                 .FirstOrDefault(f => f.State is { } st && st.From > newest && f.Truth == agree);
             if (newer is not null)
@@ -197,9 +191,9 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
         return [.. stepped.Concat(taxonomy.Layers.Where(l => l.Commentary && !l.Strong.Any(words)).Select(l => l.Id)).Distinct()];
     }
 
-    private static IReadOnlyList<TermMatch> Penalize(IReadOnlyList<TermMatch> matches, IReadOnlyList<string> avoid) =>
+    private IReadOnlyList<TermMatch> Penalize(IReadOnlyList<TermMatch> matches, IReadOnlyList<string> avoid) =>
         avoid.Count == 0 ? matches
-            : matches.Select(m => avoid.Contains(m.Term.Layer) ? m with { Score = m.Score - AvoidedLayerPenalty } : m).OrderByDescending(m => m.Score).ToList();
+            : matches.Select(m => avoid.Contains(m.Term.Layer) ? m with { Score = m.Score - settings.AvoidedLayerPenalty } : m).OrderByDescending(m => m.Score).ToList();
 
     /// <summary>The day a claim is read on: as_of (or today), or the end of a past period it names ("in January 2025").</summary>
     private static DateOnly DayOf(Claim claim, DateOnly today) =>
