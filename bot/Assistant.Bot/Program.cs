@@ -2,6 +2,7 @@ using Assistant.Bot.Api;
 using Assistant.Bot.Bot;
 using Assistant.Bot.DirectLine;
 using Assistant.Bot.Hosting;
+using Assistant.Bot.Pages;
 using Assistant.Bot.Security;
 using Assistant.Hosting;
 
@@ -37,6 +38,8 @@ app.UseStaticFiles();
 app.MapBot();
 app.MapDirectLine();
 app.MapAssistantApi();
+app.MapSourcePages();
+app.MapTermsPages();
 app.MapOpenApi();
 app.MapGet("/webchat/config.js", (IConfiguration c) => Results.Text(
     $"window.ASSISTANT_DIRECT_LINE = {System.Text.Json.JsonSerializer.Serialize(c["WebChat:DirectLineDomain"] ?? "")};\n" +

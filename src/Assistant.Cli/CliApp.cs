@@ -5,6 +5,7 @@ using Assistant.Answering;
 using Assistant.Cli.Evaluation;
 using Assistant.Core;
 using Assistant.Hosting;
+using Assistant.Hosting.Timeline;
 using Assistant.Ingestion;
 using Assistant.Retrieval;
 using Assistant.Retrieval.Qdrant;
@@ -216,7 +217,10 @@ internal static class CliApp
             }
             if (reportPath is not null)
             {
-                File.WriteAllText(reportPath, CheckReport.Write(answers, Path.GetExtension(reportPath), host.Services.GetRequiredService<LayerTaxonomy>(), AsOf(pr)));
+                var taxonomy = host.Services.GetRequiredService<LayerTaxonomy>();
+                var index = Served(host).Index;
+                var timeline = new TermsTimeline(index.Ledger, taxonomy, index.Documents.ToDictionary(d => d.Info.Id, d => d.Info, StringComparer.Ordinal));
+                File.WriteAllText(reportPath, CheckReport.Write(answers, Path.GetExtension(reportPath), taxonomy, AsOf(pr), timeline));
                 Out.MarkupLineInterpolated($"Checked {answers.Count} talking points; report written to {reportPath}");
                 foreach (var g in answers.GroupBy(a => a.Verdict))
                     Out.MarkupLineInterpolated($"  {g.Key}: {g.Count()}");

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Assistant.Answering;
 using Assistant.Core;
 using Assistant.Core.Ledger;
+using Assistant.Hosting.Timeline;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -15,7 +16,8 @@ internal static class TermsCommand
         Func<Func<Task<int>>, Task<int>> run)
     {
         var layer = new Option<string?>("--layer") { Description = "Only the terms of this layer (infrastructure, orchestration, capital, government, governance, ip, market)" };
-        var cmd = new Command("terms", "The terms ledger: every term with its dated states, or with --as-of the terms and their state on that day") { asOfOption, layer, jsonOption };
+        var html = new Option<string?>("--html") { Description = "Write the terms as a timeline (lanes per layer over time, each term's quotes) to this self-contained HTML file" };
+        var cmd = new Command("terms", "The terms ledger: every term with its dated states, or with --as-of the terms and their state on that day") { asOfOption, layer, jsonOption, html };
         cmd.SetAction(async (pr, ct) => await run(async () =>
         {
             var asOf = pr.GetValue(asOfOption) is { } s ? Dates.Parse(s, "--as-of") : (DateOnly?)null;
@@ -26,6 +28,15 @@ internal static class TermsCommand
             var view = host.Services.GetRequiredService<ServedIndex>().Current;
             var terms = view.Index.Ledger.Terms.Where(t => only is null || t.Layer == only)
                 .Where(t => asOf is not { } day || t.StateOn(day) is not null).ToList();
+            if (pr.GetValue(html) is { } file)
+            {
+                var timeline = new TermsTimeline(view.Index.Ledger, host.Services.GetRequiredService<LayerTaxonomy>(),
+                    view.Index.Documents.ToDictionary(d => d.Info.Id, d => d.Info, StringComparer.Ordinal));
+                var shown = new TimelineView { Today = DateOnly.FromDateTime(DateTime.UtcNow), AsOf = asOf, Layer = only };
+                File.WriteAllText(file, timeline.Page(shown));
+                Console.WriteLine($"{timeline.Lanes(shown).Sum(l => l.Terms.Count)} terms drawn to {file}");
+                return 0;
+            }
             if (pr.GetValue(jsonOption))
             {
                 Console.WriteLine(JsonSerializer.Serialize(terms.Select(t => asOf is { } day ? t with { States = [.. t.History(day)] } : t), TermsLedger.Json));

@@ -237,4 +237,51 @@ public static partial class QuoteText
 
     /// <summary>Whether <paramref name="quote"/> occurs in <paramref name="text"/> word for word (emphasis, list markers and spacing aside).</summary>
     public static bool Occurs(string quote, string text) => Clean(text).Contains(Clean(quote), StringComparison.Ordinal);
+
+    /// <summary>Where <paramref name="quote"/> occurs in <paramref name="text"/>, compared as <see cref="Occurs"/> compares them: the
+    /// [start, end) range in <paramref name="text"/>, or null.</summary>
+    public static (int Start, int End)? Locate(string quote, string text)
+    {
+        var exact = text.IndexOf(quote, StringComparison.Ordinal);
+        if (exact >= 0 && quote.Length > 0)
+            return (exact, exact + quote.Length);
+        var (cleanText, map) = CleanWithOffsets(text);
+        var cleanQuote = Clean(quote);
+        var at = cleanQuote.Length == 0 ? -1 : cleanText.IndexOf(cleanQuote, StringComparison.Ordinal);
+        return at < 0 ? null : (map[at], map[at + cleanQuote.Length - 1] + 1);
+    }
+
+    /// <summary><see cref="Clean"/>, keeping for each character of the result its offset in <paramref name="s"/>.</summary>
+    private static (string Text, int[] Offsets) CleanWithOffsets(string s)
+    {
+        // Markers are blanked in place (same length), so offsets still point into the original text.
+        var blanked = new StringBuilder(s);
+        foreach (System.Text.RegularExpressions.Match m in ListMarker().Matches(s))
+            Blank(blanked, m.Index, m.Length, ' ');
+        foreach (System.Text.RegularExpressions.Match m in Emphasis().Matches(s))
+            Blank(blanked, m.Index, m.Length, '\0');
+        var text = new StringBuilder(s.Length);
+        var offsets = new List<int>(s.Length);
+        for (var i = 0; i < blanked.Length; i++)
+        {
+            var c = blanked[i];
+            if (c == '\0')
+                continue;
+            if (c is ' ' or '\n' or '\r' or '\t')
+            {
+                if (text.Length == 0 || text[^1] == ' ')
+                    continue;
+                c = ' ';
+            }
+            text.Append(c);
+            offsets.Add(i);
+        }
+        return (text.ToString(), [.. offsets]);
+    }
+
+    private static void Blank(StringBuilder sb, int start, int length, char with)
+    {
+        for (var i = start; i < start + length; i++)
+            sb[i] = with;
+    }
 }

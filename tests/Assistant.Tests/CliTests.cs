@@ -55,6 +55,23 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Terms_html_writes_a_self_contained_timeline_with_every_layers_lane()
+    {
+        var file = Path.Combine(_dir, "terms.html");
+
+        var (exit, output, _) = await Run("terms", "--html", file);
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"terms drawn to {file}", output, StringComparison.Ordinal);
+        var html = await File.ReadAllTextAsync(file);
+        foreach (var layer in Assistant.Core.LayerTaxonomy.Ids)
+            Assert.Contains($"data-layer=\"{layer}\"", html, StringComparison.Ordinal);
+        Assert.Contains("<svg class=\"tl\"", html, StringComparison.Ordinal);
+        Assert.Contains("<article class=\"tl-card\" id=\"api-exclusive-to-azure\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_with_a_file_writes_a_report_with_a_summary_table()
     {
         var points = Path.Combine(_dir, "points.txt");
@@ -67,6 +84,21 @@ public sealed class CliTests : IDisposable
         var text = File.ReadAllText(report);
         Assert.Contains("| verdict | count |", text, StringComparison.Ordinal);
         Assert.Contains("| supported | 2 |", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_html_check_report_draws_the_terms_the_points_read()
+    {
+        var points = Path.Combine(_dir, "points.txt");
+        File.WriteAllLines(points, ["OpenAI's core models are hosted only on Microsoft Azure."]);
+        var report = Path.Combine(_dir, "report.html");
+
+        var (exit, _, _) = await Run("check", "--file", points, "--report", report, "--as-of", "2026-03-01");
+
+        Assert.Equal(0, exit);
+        var html = File.ReadAllText(report);
+        Assert.Contains("How the terms these points read changed", html, StringComparison.Ordinal);
+        Assert.Contains("<svg class=\"tl\"", html, StringComparison.Ordinal);
     }
 
     [Theory]

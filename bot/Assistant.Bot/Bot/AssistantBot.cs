@@ -28,12 +28,19 @@ public sealed class StoredTurn
     public ConversationTurn Turn { get; set; } = new() { Question = "" };
     public string? ActivityId { get; set; }
     public string? Answer { get; set; }
+
+    /// <summary>The key the reply's like and dislike actions carry in Web Chat (its activity id is not known when it is built).</summary>
+    public string? ReplyKey { get; set; }
 }
 
 /// <summary>The assistant in Teams and Web Chat: questions, /commands, follow-ups, feedback.</summary>
 public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served, IOptions<AssistantSettings> settings, LayerTaxonomy taxonomy,
-    ConversationState state, IReviewLog review, Security.ConversationBudget budget, IConfiguration configuration, ILogger<AssistantBot> logger) : TeamsActivityHandler
+    ConversationState state, IReviewLog review, Security.ConversationBudget budget, IConfiguration configuration, IHttpContextAccessor http,
+    ILogger<AssistantBot> logger) : TeamsActivityHandler
 {
+    /// <summary>The event Web Chat sends when a like or dislike button under a reply is pressed.</summary>
+    public const string WebChatFeedbackEvent = "webchat:activity-status/feedback";
+
     /// <summary>Least time between two interim updates of a streamed answer (Teams throttles faster ones).</summary>
     private readonly TimeSpan _streamInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Bot:StreamIntervalMs", 1000));
 
@@ -108,26 +115,41 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
 
         var asOf = data.AsOf is { } day && Dates.TryParse(day, out var d) ? d : (DateOnly?)null;
         var request = new AskRequest(command.Text) { History = data.Turns.Select(t => t.Turn).ToList(), AsOf = asOf, IsTalkingPoint = command.Kind == ChatCommandKind.Check };
+        var replyContext = Reply(turnContext.Activity, data);
         var (answer, turn, activity, sent) = answerer.Streams && CanStream(turnContext.Activity)
-            ? await StreamAnswerAsync(turnContext, request, cancellationToken).ConfigureAwait(false)
-            : await SendAnswerAsync(turnContext, request, cancellationToken).ConfigureAwait(false);
-        data.Turns.Add(new StoredTurn { Turn = turn, ActivityId = sent?.Id ?? activity.Id, Answer = answer.Text });
+            ? await StreamAnswerAsync(turnContext, request, replyContext, cancellationToken).ConfigureAwait(false)
+            : await SendAnswerAsync(turnContext, request, replyContext, cancellationToken).ConfigureAwait(false);
+        data.Turns.Add(new StoredTurn { Turn = turn, ActivityId = sent?.Id ?? activity.Id, Answer = answer.Text, ReplyKey = replyContext.ReplyKey });
         if (data.Turns.Count > MaxTurns)
             data.Turns.RemoveRange(0, data.Turns.Count - MaxTurns);
         await review.AddQuestionAsync(turnContext.Activity.ChannelId ?? "bot", answer, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Answered in {Ms} ms: verdict {Verdict}, {Citations} citations, abstained {Abstained}", answer.LatencyMs, answer.Verdict, answer.Citations.Count, answer.Abstained);
     }
 
-    private async Task<(Answer, ConversationTurn, Activity, ResourceResponse?)> SendAnswerAsync(ITurnContext turnContext, AskRequest request, CancellationToken ct)
+    /// <summary>What this turn's reply is for: the client (Teams or Web Chat), the host's address for links, a key for votes.</summary>
+    private ReplyContext Reply(IActivity activity, ConversationData data) => new()
+    {
+        Surface = activity.ChannelId == Microsoft.Bot.Connector.Channels.Msteams ? ReplySurface.Teams : ReplySurface.WebChat,
+        Host = http.HttpContext?.Request is { } r ? new Uri($"{r.Scheme}://{r.Host}{r.PathBase}/") : null,
+        ReplyKey = Guid.NewGuid().ToString("N"),
+        AsOf = data.AsOf,
+        LayerName = taxonomy.NameOf,
+    };
+
+    /// <summary>A talking-point check becomes a card, any other answer a cited message.</summary>
+    private static Activity Map(Answer answer, AskRequest request, ReplyContext reply) =>
+        request.IsTalkingPoint ? AnswerActivityMapper.ToCheckActivity(answer, reply) : AnswerActivityMapper.ToActivity(answer, reply);
+
+    private async Task<(Answer, ConversationTurn, Activity, ResourceResponse?)> SendAnswerAsync(ITurnContext turnContext, AskRequest request, ReplyContext reply, CancellationToken ct)
     {
         await turnContext.SendActivityAsync(new Activity { Type = ActivityTypes.Typing }, ct).ConfigureAwait(false);
         var (answer, turn) = await answerer.AnswerAsync(request, ct).ConfigureAwait(false);
-        var activity = AnswerActivityMapper.ToActivity(answer);
+        var activity = Map(answer, request, reply);
         return (answer, turn, activity, await turnContext.SendActivityAsync(activity, ct).ConfigureAwait(false));
     }
 
     /// <summary>Shows the answer as the model writes it (verified sentence by sentence), then the final cited message.</summary>
-    private async Task<(Answer, ConversationTurn, Activity, ResourceResponse?)> StreamAnswerAsync(ITurnContext turnContext, AskRequest request, CancellationToken ct)
+    private async Task<(Answer, ConversationTurn, Activity, ResourceResponse?)> StreamAnswerAsync(ITurnContext turnContext, AskRequest request, ReplyContext reply, CancellationToken ct)
     {
         var sequence = 1;
         var first = await turnContext.SendActivityAsync(AnswerActivityMapper.StreamUpdate("Searching the sources…", null, sequence, informative: true), ct).ConfigureAwait(false);
@@ -148,7 +170,7 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
             last = DateTimeOffset.UtcNow;
             await turnContext.SendActivityAsync(AnswerActivityMapper.StreamUpdate(update.TextSoFar, streamId, ++sequence, informative: false), ct).ConfigureAwait(false);
         }
-        var activity = AnswerActivityMapper.ToActivity(answer!);
+        var activity = Map(answer!, request, reply);
         if (streamId is not null)
             AnswerActivityMapper.EndStream(activity, streamId);
         return (answer!, turn!, activity, await turnContext.SendActivityAsync(activity, ct).ConfigureAwait(false));
@@ -232,6 +254,27 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
             DateTimeOffset.UtcNow, turnContext.Activity.Conversation?.Id ?? ""), cancellationToken).ConfigureAwait(false);
         AssistantTelemetry.RecordFeedback(reaction);
         return new InvokeResponse { Status = 200, Body = new { } };
+    }
+
+    /// <summary>A like or dislike pressed in Web Chat: stored in the review log like Teams feedback, with the question and answer it is about.</summary>
+    protected override async Task OnEventAsync(ITurnContext<IEventActivity> turnContext, CancellationToken cancellationToken)
+    {
+        if (turnContext.Activity.Name != WebChatFeedbackEvent)
+        {
+            await base.OnEventAsync(turnContext, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var vote = turnContext.Activity.Entities?.Select(e => e.Properties).FirstOrDefault(p => p?["@type"]?.ToString() is "LikeAction" or "DislikeAction");
+        if (vote is null)
+            return;
+        var reaction = vote["@type"]!.ToString() == "LikeAction" ? "like" : "dislike";
+        var key = vote["object"]?["@id"]?.ToString();
+        var data = await ConversationAsync(turnContext, cancellationToken).ConfigureAwait(false);
+        var turn = key is null ? null : data.Turns.LastOrDefault(t => t.ReplyKey == key);
+        await review.AddFeedbackAsync(new FeedbackRecord(reaction, null, turn?.Turn.Question, turn?.Answer,
+            DateTimeOffset.UtcNow, turnContext.Activity.Conversation?.Id ?? ""), cancellationToken).ConfigureAwait(false);
+        AssistantTelemetry.RecordFeedback(reaction);
+        logger.LogInformation("Web Chat feedback: {Reaction} on {Found} reply", reaction, turn is null ? "an unknown" : "a known");
     }
 
     /// <summary>The conversation's memory, as an object whose changes are saved at the end of the turn.</summary>

@@ -42,6 +42,8 @@ public static class BotServices
         services.AddSingleton<IStorage>(sp => sp.GetRequiredService<IBotStateStore>());
         services.AddHostedService<Hosting.IdleEviction>();
         services.AddSingleton(sp => new ConversationState(sp.GetRequiredService<IStorage>()));
+        // The bot links to the host's own pages (sources, terms) at the address the client called.
+        services.AddHttpContextAccessor();
         services.AddTransient<IBot, AssistantBot>();
         return services;
     }

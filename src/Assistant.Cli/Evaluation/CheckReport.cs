@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Assistant.Core;
+using Assistant.Hosting.Timeline;
 
 namespace Assistant.Cli.Evaluation;
 
@@ -10,8 +11,9 @@ public static class CheckReport
 {
     public static readonly IReadOnlyList<string> Formats = [".html", ".md"];
 
-    public static string Write(IReadOnlyList<Answer> answers, string format, LayerTaxonomy taxonomy, DateOnly? asOf) =>
-        format.Equals(".html", StringComparison.OrdinalIgnoreCase) ? Html(answers, taxonomy, asOf) : Markdown(answers, taxonomy, asOf);
+    /// <param name="timeline">Draws the terms the points read (HTML only); null = no timeline.</param>
+    public static string Write(IReadOnlyList<Answer> answers, string format, LayerTaxonomy taxonomy, DateOnly? asOf, TermsTimeline? timeline = null) =>
+        format.Equals(".html", StringComparison.OrdinalIgnoreCase) ? Html(answers, taxonomy, asOf, timeline) : Markdown(answers, taxonomy, asOf);
 
     private static string AsOfText(DateOnly? asOf) => asOf is { } d ? Dates.Iso(d) : "all sources (today)";
 
@@ -44,7 +46,7 @@ public static class CheckReport
         return sb.ToString();
     }
 
-    public static string Html(IReadOnlyList<Answer> answers, LayerTaxonomy taxonomy, DateOnly? asOf)
+    public static string Html(IReadOnlyList<Answer> answers, LayerTaxonomy taxonomy, DateOnly? asOf, TermsTimeline? timeline = null)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         var sb = new StringBuilder();
@@ -83,8 +85,20 @@ public static class CheckReport
             }
             sb.Append("</ol></section>\n");
         }
+        sb.Append(Timeline(answers, asOf, timeline));
         sb.Append("</body></html>\n");
         return sb.ToString();
+    }
+
+    /// <summary>The terms the checked points read, over time (the same picture as the host's /terms page).</summary>
+    private static string Timeline(IReadOnlyList<Answer> answers, DateOnly? asOf, TermsTimeline? timeline)
+    {
+        var terms = answers.SelectMany(a => a.Terms ?? []).ToHashSet(StringComparer.Ordinal);
+        if (timeline is null || terms.Count == 0)
+            return "";
+        var view = new TimelineView { Today = DateOnly.FromDateTime(DateTime.UtcNow), AsOf = asOf, Terms = terms };
+        return "<section id=\"terms\"><h2>How the terms these points read changed</h2>\n<p>" + WebUtility.HtmlEncode(timeline.Caption(view)) + "</p>\n"
+            + timeline.Fragment(view, followColorScheme: false) + "</section>\n";
     }
 
     private static string Cell(string s) => s.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);

@@ -53,6 +53,34 @@ public sealed class CheckReportTests
     }
 
     [Fact]
+    public void Html_report_draws_the_terms_the_points_read_over_time()
+    {
+        var ledger = new Assistant.Core.Ledger.TermsLedger(
+        [
+            new Assistant.Core.Ledger.Term
+            {
+                Id = "widgets-only-on-cloud-a", Layer = "infrastructure", Statement = "Widgets run only on Cloud A.",
+                States = [new Assistant.Core.Ledger.TermState { Status = Assistant.Core.Ledger.TermStatus.InForce, From = new DateOnly(2025, 1, 1), Sources = [new("memo", "A sentence of the memo.")] }],
+            },
+            new Assistant.Core.Ledger.Term
+            {
+                Id = "unread-term", Layer = "capital", Statement = "Nobody read this one.",
+                States = [new Assistant.Core.Ledger.TermState { Status = Assistant.Core.Ledger.TermStatus.InForce, From = new DateOnly(2025, 1, 1), Sources = [new("memo", "Another sentence.")] }],
+            },
+        ]);
+        var timeline = new Assistant.Hosting.Timeline.TermsTimeline(ledger, Taxonomy, new Dictionary<string, DocumentInfo>());
+        var answers = Answers().Select((a, i) => i == 0 ? a with { Terms = ["widgets-only-on-cloud-a"] } : a).ToList();
+
+        var html = CheckReport.Html(answers, Taxonomy, new DateOnly(2026, 3, 1), timeline);
+
+        Assert.Contains("<h2>How the terms these points read changed</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("data-layer=\"infrastructure\"", html, StringComparison.Ordinal);
+        Assert.Contains("<article class=\"tl-card\" id=\"widgets-only-on-cloud-a\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("unread-term", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("prefers-color-scheme: dark", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Html_report_escapes_what_users_wrote()
     {
         var html = CheckReport.Html(Answers(), Taxonomy, null);

@@ -68,11 +68,11 @@ internal static class ChatPage
     public static ILocator SendBox(IPage page) =>
         page.Locator("input[data-id='webchat-sendbox-input'], textarea[data-id='webchat-sendbox-input']").First;
 
-    public static async Task ScreenshotAsync(IPage page, string name)
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         var shots = Path.Combine(AppContext.BaseDirectory, "artifacts");
         Directory.CreateDirectory(shots);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, name), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, name), FullPage = fullPage });
     }
 }
 

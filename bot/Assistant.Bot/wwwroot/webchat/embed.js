@@ -84,7 +84,14 @@
     '.assistant-chat .assistant-chat__webchat .webchat__link-definitions .webchat__link-definitions__header{color:#C8C8C8}' +
     '.assistant-chat .assistant-chat__webchat .webchat__link-definitions .webchat__link-definitions__list-item-box{background-color:#1E1E1E;border-color:#5C5C5C}' +
     '.assistant-chat .assistant-chat__webchat .webchat__link-definitions .webchat__link-definitions__badge{background-color:#1E1E1E;border-color:#8F8F8F;color:#F2F2F2}' +
-    '.assistant-chat .assistant-chat__webchat .webchat__render-markdown__external-link-icon{filter:invert(1)}}';
+    '.assistant-chat .assistant-chat__webchat .webchat__render-markdown__external-link-icon{filter:invert(1)}' +
+    // Adaptive Card buttons (a talking-point check's "How this changed") are white with accent text in Web Chat 4.18.
+    '.assistant-chat .assistant-chat__webchat .webchat__adaptive-card-renderer .ac-pushButton{background-color:#1E1E1E;color:#DCEEFD;border-color:#6CB8F6}' +
+    // The citation pop-up (the quote behind a [n]) is white in Web Chat 4.18 whatever the scheme.
+    '.assistant-chat .assistant-chat__webchat .webchat__modal-dialog .webchat__modal-dialog__box{background-color:#1E1E1E;color:#F2F2F2;box-shadow:0 0 0 1px #5C5C5C}' +
+    '.assistant-chat .assistant-chat__webchat .webchat__modal-dialog .webchat__modal-dialog__box a{color:#6CB8F6}' +
+    '.assistant-chat .assistant-chat__webchat .webchat__modal-dialog .webchat__modal-dialog__close-button{color:#F2F2F2;background-color:transparent;border-color:#8F8F8F}' +
+    '.assistant-chat .assistant-chat__webchat .webchat__modal-dialog .webchat__modal-dialog__close-button svg,.assistant-chat .assistant-chat__webchat .webchat__modal-dialog .webchat__modal-dialog__close-button path{fill:#F2F2F2}}';
   document.head.appendChild(css);
 
   var bar = element('div', 'assistant-chat__bar');
