@@ -37,9 +37,8 @@ public sealed partial class LedgerComposer(LayerTaxonomy taxonomy, Lexicon lexic
             return new LedgerVerdict(Verdicts.Partly, "the sources point both ways", [primary, rival]);
         // Findings on the primary's layer must agree with it to count; other layers show where the claim splits.
         // A verdict on a figure rests on the terms that give figures: a term false for another reason is beside the point.
-        var deciding = known.Where(f => f == primary || (primary.RightFigures.Count > 0
-                ? f.RightFigures.Count > 0
-                : f.Term.Layer != primary.Term.Layer || f.Truth == primary.Truth))
+        var deciding = known.Where(f => f == primary || ((primary.RightFigures.Count == 0 || f.RightFigures.Count > 0)
+                && (f.Term.Layer != primary.Term.Layer || f.Truth == primary.Truth)))
             .Take(3).ToList();
         var truths = deciding.Select(f => f.Truth).Distinct().ToList();
         // "Already X" next to a part of X that is only announced: not yet all of it.

@@ -68,7 +68,7 @@ public sealed class FeedbackAndCardTests(BotHostFactory factory) : IClassFixture
         var (_, _, answer) = await AskAsync("How much did Amazon invest in OpenAI?");
 
         var text = (string)answer["text"]!;
-        Assert.Contains("How this changed: [amazon-invests-in-openai](http://localhost/terms#amazon-invests-in-openai)", text, StringComparison.Ordinal);
+        Assert.Matches(@"How this changed: \[amazon-[a-z-]+\]\(http://localhost/terms#amazon-[a-z-]+\)", text);
         Assert.Contains("[1]: cite:1 ", text, StringComparison.Ordinal);
         var claim = answer["entities"]![0]!["citation"]![0]!["appearance"]!;
         Assert.Null(claim["url"]);

@@ -12,7 +12,8 @@ namespace Assistant.Tests.Bot;
 [Trait("Category", "Browser")]
 public sealed class QuotesFeedbackTermsBrowserTests(KestrelBotHostFactory factory) : IClassFixture<KestrelBotHostFactory>
 {
-    private const string Question = "Can OpenAI models run on AWS?";
+    // Its answer on that day quotes the statement (no url) and a dated source with its original url.
+    private const string Question = "Is the OpenAI API still exclusive to Azure?";
     private const string AsOf = "2026-03-01";
 
     private static readonly LocatorWaitForOptions Patiently = new() { Timeout = 30_000 };
