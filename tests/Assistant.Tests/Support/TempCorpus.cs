@@ -1,6 +1,6 @@
+using Assistant.Core;
 using Assistant.Ingestion;
 using Microsoft.Extensions.AI;
-using Assistant.Core;
 
 namespace Assistant.Tests.Support;
 
