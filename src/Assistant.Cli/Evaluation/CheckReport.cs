@@ -28,18 +28,19 @@ public static class CheckReport
             sb.Append(CultureInfo.InvariantCulture, $"| {v} | {n} |\n");
         sb.Append("\n| # | talking point | verdict | layers |\n| --- | --- | --- | --- |\n");
         for (var i = 0; i < answers.Count; i++)
-            sb.Append(CultureInfo.InvariantCulture, $"| {i + 1} | {Cell(answers[i].Question)} | **{answers[i].Verdict}** | {string.Join(", ", answers[i].Layers)} |\n");
+            sb.Append(CultureInfo.InvariantCulture, $"| {i + 1} | {MarkdownText.Escape(answers[i].Question)} | **{answers[i].Verdict}** | {string.Join(", ", answers[i].Layers)} |\n");
         for (var i = 0; i < answers.Count; i++)
         {
             var a = answers[i];
-            sb.Append(CultureInfo.InvariantCulture, $"\n## {i + 1}. {a.Question}\n\n**Verdict: {a.Verdict}**");
+            // The talking point is what a user wrote: shown as typed, never as links, emphasis or HTML.
+            sb.Append(CultureInfo.InvariantCulture, $"\n## {i + 1}. {MarkdownText.Escape(a.Question)}\n\n**Verdict: {a.Verdict}**");
             foreach (var f in a.Findings ?? [])
                 sb.Append(CultureInfo.InvariantCulture, $" · {taxonomy.NameOf(f.Layer)}: {f.Verdict}");
-            sb.Append("\n\n").Append(a.Text).Append("\n\n");
+            sb.Append("\n\n").Append(MarkdownText.EscapeHtml(a.Text)).Append("\n\n");
             if (a.Rephrasing is not null)
-                sb.Append("**Accurate version:** ").Append(a.Rephrasing).Append("\n\n");
+                sb.Append("**Accurate version:** ").Append(MarkdownText.EscapeHtml(a.Rephrasing)).Append("\n\n");
             foreach (var c in a.Citations)
-                sb.Append(CultureInfo.InvariantCulture, $"- [{c.N}] {c.Title} ({c.Date}, {c.Confidence}), `{c.Path}`: \"{c.Quote}\"\n");
+                sb.Append(CultureInfo.InvariantCulture, $"- [{c.N}] {MarkdownText.EscapeHtml(c.Title)} ({c.Date}, {c.Confidence}), `{c.Path.Replace("`", "", StringComparison.Ordinal)}`: \"{MarkdownText.EscapeHtml(c.Quote)}\"\n");
         }
         return sb.ToString();
     }
@@ -86,6 +87,4 @@ public static class CheckReport
         sb.Append("</body></html>\n");
         return sb.ToString();
     }
-
-    private static string Cell(string s) => s.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }
