@@ -21,6 +21,7 @@ builder.Services.AddHostedService<IndexStartup>();
 builder.Services.AddBotFramework(builder.Configuration);
 builder.Services.AddDirectLine(builder.Configuration);
 builder.Services.AddWebSecurity(builder.Configuration);
+builder.Services.AddClientAddresses(builder.Configuration);
 builder.Services.AddRateLimits(builder.Configuration);
 builder.Services.AddOpenApi();
 builder.Services.AddAssistantTelemetry(builder.Configuration);
@@ -28,6 +29,7 @@ builder.Services.AddAssistantTelemetry(builder.Configuration);
 var app = builder.Build();
 
 // Endpoints.
+app.UseClientAddresses();
 app.UseCorrelationIds();
 app.UseWebSecurity(app.Configuration);
 app.UseRateLimiter();

@@ -32,13 +32,11 @@ public sealed class StoredTurn
 
 /// <summary>The assistant in Teams and Web Chat: questions, /commands, follow-ups, feedback.</summary>
 public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served, IOptions<AssistantSettings> settings, LayerTaxonomy taxonomy,
-    ConversationState state, ReviewLog review, Security.ConversationBudget budget, IConfiguration configuration, ILogger<AssistantBot> logger) : TeamsActivityHandler
+    ConversationState state, ReviewLog review, Security.UserBudget budget, Security.RequestCaller caller, IConfiguration configuration, ILogger<AssistantBot> logger)
+    : TeamsActivityHandler
 {
     /// <summary>Least time between two interim updates of a streamed answer (Teams throttles faster ones).</summary>
     private readonly TimeSpan _streamInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Bot:StreamIntervalMs", 1000));
-
-    /// <summary>Turns kept per conversation for follow-ups (and for feedback on recent replies).</summary>
-    public const int MaxTurns = 10;
 
     private static readonly string Help =
         "Ask me about the Microsoft–OpenAI partnership terms, for example \"Where can OpenAI's models run?\". Every answer cites its sources.\n\n"
@@ -68,17 +66,17 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
             await turnContext.SendActivityAsync(MessageFactory.Text(reply), cancellationToken).ConfigureAwait(false);
             return;
         }
-        // Direct Line is limited before it reaches the bot; Teams carries the conversation in the body, so it is limited here.
-        if (turnContext.Activity.ChannelId != DirectLine.DirectLineEndpoints.ChannelId
-            && budget.TryTake(turnContext.Activity.Conversation?.Id ?? "") is { } wait)
+        var data = await ConversationAsync(turnContext, cancellationToken).ConfigureAwait(false);
+        data.LastActive = DateTimeOffset.UtcNow;
+        var command = ChatCommand.Parse(text);
+        // Every channel id draws from its user's budget; what the endpoint already took (Direct Line) is not taken twice.
+        var cost = command.Kind is ChatCommandKind.Ask or ChatCommandKind.Check ? budget.Cost(data.Turns.Sum(t => t.Turn.Question.Length)) : 1;
+        if (budget.TryTake(caller.Key ?? "conversation:" + turnContext.Activity.Conversation?.Id, cost - caller.Precharged) is { } wait)
         {
             await turnContext.SendActivityAsync(MessageFactory.Text(
                 $"You're asking faster than I can keep up with. Please wait {Math.Ceiling(wait.TotalSeconds):0} seconds and ask again."), cancellationToken).ConfigureAwait(false);
             return;
         }
-        var data = await ConversationAsync(turnContext, cancellationToken).ConfigureAwait(false);
-        data.LastActive = DateTimeOffset.UtcNow;
-        var command = ChatCommand.Parse(text);
         if (command.Kind is not (ChatCommandKind.Ask or ChatCommandKind.Check) || command.Problem is not null)
         {
             await turnContext.SendActivityAsync(MessageFactory.Text(CommandReply(data, command)), cancellationToken).ConfigureAwait(false);
@@ -103,8 +101,7 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
             ? await StreamAnswerAsync(turnContext, request, cancellationToken).ConfigureAwait(false)
             : await SendAnswerAsync(turnContext, request, cancellationToken).ConfigureAwait(false);
         data.Turns.Add(new StoredTurn { Turn = turn, ActivityId = sent?.Id ?? activity.Id, Answer = answer.Text });
-        if (data.Turns.Count > MaxTurns)
-            data.Turns.RemoveRange(0, data.Turns.Count - MaxTurns);
+        KeepRecent(data.Turns);
         await review.AddQuestionAsync(turnContext.Activity.ChannelId ?? "bot", answer, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Answered in {Ms} ms: verdict {Verdict}, {Citations} citations, abstained {Abstained}", answer.LatencyMs, answer.Verdict, answer.Citations.Count, answer.Abstained);
     }
@@ -143,6 +140,17 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
         if (streamId is not null)
             AnswerActivityMapper.EndStream(activity, streamId);
         return (answer!, turn!, activity, await turnContext.SendActivityAsync(activity, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>Keeps the turns within Assistant__MaxHistoryTurns and Assistant__MaxHistoryCharacters, dropping the oldest.</summary>
+    private void KeepRecent(List<StoredTurn> turns)
+    {
+        var (maxTurns, maxCharacters) = (settings.Value.MaxHistoryTurns, settings.Value.MaxHistoryCharacters);
+        var characters = turns.Sum(t => t.Turn.Question.Length);
+        var drop = 0;
+        while (drop < turns.Count && (turns.Count - drop > maxTurns || characters > maxCharacters))
+            characters -= turns[drop++].Turn.Question.Length;
+        turns.RemoveRange(0, drop);
     }
 
     /// <summary>Teams streams in personal chats only; Web Chat through the host's Direct Line always can.</summary>
