@@ -11,6 +11,13 @@ var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
     builder.WebHost.UseUrls("http://localhost:3978");
 
+// Anonymous mode (no MicrosoftAppId) is for local use: not on an address other computers reach, unless explicitly allowed.
+if (AnonymousMode.Refusal(builder.Configuration) is { } refusal)
+{
+    Console.Error.WriteLine($"error: {refusal}");
+    return 1;
+}
+
 // Logs carry the trace and span ids and the request's correlation id (Logging__Console__FormatterName=json for JSON lines).
 builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
@@ -47,9 +54,15 @@ app.Lifetime.ApplicationStarted.Register(() =>
 {
     foreach (var url in app.Urls)
         app.Logger.LogInformation("Chat page: {Url}/  ·  API: {Url}/api/ask  ·  OpenAPI: {Url}/openapi/v1.json", url.TrimEnd('/'), url.TrimEnd('/'), url.TrimEnd('/'));
+    if (AnonymousMode.IsAnonymous(app.Configuration) && AnonymousMode.PublicAddresses(app.Configuration) is { Count: > 0 } exposed)
+    {
+        app.Logger.LogWarning("Anonymous mode on {Addresses} (Hosting__AllowAnonymousOnPublicAddress=true): /api/messages accepts unauthenticated "
+            + "activities from anyone who can reach these addresses; set MicrosoftAppId to require Bot Framework tokens", string.Join(", ", exposed));
+    }
 });
 
 app.Run();
+return 0;
 
 /// <summary>Entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

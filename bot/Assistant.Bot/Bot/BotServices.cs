@@ -24,7 +24,9 @@ public static class BotServices
         var password = configuration["MicrosoftAppPassword"];
         if (!string.IsNullOrEmpty(appId) && string.IsNullOrEmpty(password) && string.IsNullOrEmpty(configuration["MicrosoftAppType"]))
             throw new ArgumentException("MicrosoftAppId is set but MicrosoftAppPassword is not: set both (or MicrosoftAppType for managed identity), or neither for local use.");
-        services.AddSingleton<BotFrameworkAuthentication>(sp => new ConfigurationBotFrameworkAuthentication(configuration, logger: sp.GetRequiredService<ILogger<BotFrameworkAuthentication>>()));
+        services.AddSingleton<BotFrameworkAuthentication>(sp => new GuardedBotFrameworkAuthentication(
+            new ConfigurationBotFrameworkAuthentication(configuration, logger: sp.GetRequiredService<ILogger<BotFrameworkAuthentication>>()),
+            TimeProvider.System, sp.GetRequiredService<ILogger<GuardedBotFrameworkAuthentication>>()));
         // CloudAdapter has two constructors that DI cannot choose between.
         services.AddSingleton(sp => new AssistantAdapter(sp.GetRequiredService<BotFrameworkAuthentication>(), sp.GetRequiredService<ILogger<CloudAdapter>>(), appId)
         {
@@ -51,7 +53,7 @@ public static class BotServices
         {
             var authenticated = !string.IsNullOrEmpty(configuration["MicrosoftAppId"]);
             // With an app id configured, a request without a well-formed bearer JWT is refused before any key lookup.
-            if (authenticated && !LooksLikeJwt(request.Headers.Authorization.ToString()))
+            if (authenticated && !GuardedBotFrameworkAuthentication.LooksLikeJwt(request.Headers.Authorization.ToString()))
                 return Results.Json(new { error = "a Bot Framework bearer token is required" }, statusCode: StatusCodes.Status401Unauthorized);
             if (await RequestBodies.ReadAsync(request, MaxActivityBytes, ct).ConfigureAwait(false) is not { } body)
                 return Results.Json(new { error = $"the activity is larger than {MaxActivityBytes} bytes" }, statusCode: StatusCodes.Status413PayloadTooLarge);
@@ -61,6 +63,8 @@ public static class BotServices
                 using var doc = JsonDocument.Parse(body);
                 if (ActivityProblem(doc.RootElement) is { } problem)
                     return Results.BadRequest(new { error = problem });
+                if (!authenticated && !RepliesStayLocal(doc.RootElement))
+                    return Results.Json(new { error = AnonymousReplies }, statusCode: StatusCodes.Status403Forbidden);
                 caller.Key = authenticated ? ChannelUser(doc.RootElement) ?? ClientAddresses.Key(request.HttpContext) : ClientAddresses.Key(request.HttpContext);
             }
             catch (JsonException e)
@@ -72,15 +76,35 @@ public static class BotServices
             {
                 await adapter.ProcessAsync(request, response, bot, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (!response.HasStarted && e is HttpRequestException or Microsoft.Rest.HttpOperationException or TaskCanceledException)
+            catch (Exception e) when (!response.HasStarted && !ct.IsCancellationRequested && IsDeliveryFailure(e))
             {
-                // The turn ran but its reply could not be delivered to the channel's serviceUrl.
+                // The turn ran but its reply could not be delivered to the channel's serviceUrl (unreachable, or not 2xx).
                 app.ServiceProvider.GetRequiredService<ILogger<AssistantAdapter>>().LogWarning("Could not reach the channel: {Reason}", e.Message);
                 return Results.Json(new { error = "the reply could not be delivered to the channel's serviceUrl" }, statusCode: StatusCodes.Status502BadGateway);
             }
             return Results.Empty;
         }).WithTags("Bot Framework");
         return app;
+    }
+
+    private const string AnonymousReplies = "without MicrosoftAppId (anonymous, local use) the bot replies only to a loopback serviceUrl, "
+        + "or with deliveryMode 'expectReplies' to messages and invokes";
+
+    /// <summary>Whether a failed turn failed because the channel's serviceUrl could not take the reply.</summary>
+    private static bool IsDeliveryFailure(Exception e) =>
+        e is HttpRequestException or Microsoft.Rest.HttpOperationException or ErrorResponseException or TaskCanceledException
+            or System.Net.Sockets.SocketException or IOException
+        || (e.InnerException is { } inner && IsDeliveryFailure(inner));
+
+    /// <summary>In anonymous mode nothing leaves the machine: replies go to a loopback serviceUrl, or come back in the response
+    /// (expectReplies) for messages and invokes, the activities whose handling makes no other call to the serviceUrl.</summary>
+    internal static bool RepliesStayLocal(JsonElement a)
+    {
+        var url = a.GetProperty("serviceUrl").GetString()!;
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.IsLoopback)
+            return true;
+        return a.TryGetProperty("deliveryMode", out var mode) && mode.ValueKind == JsonValueKind.String && mode.GetString() == DeliveryModes.ExpectReplies
+            && a.GetProperty("type").GetString() is ActivityTypes.Message or ActivityTypes.Invoke;
     }
 
     /// <summary>The budget key of an authenticated channel's user: the Entra (AAD) object id, else the channel's user id.</summary>
@@ -120,8 +144,4 @@ public static class BotServices
         }
         return null;
     }
-
-    private static bool LooksLikeJwt(string authorization) =>
-        authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-        && authorization[7..].Trim().Split('.') is [{ Length: > 0 }, { Length: > 0 }, { Length: > 0 }];
 }
