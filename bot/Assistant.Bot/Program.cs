@@ -23,7 +23,7 @@ builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptio
 
 // Services: the assistant (the same composition as the CLI, settings validated at start-up), then the surfaces.
 builder.Services.AddAssistant(builder.Configuration);
-builder.Services.AddReviewLog();
+builder.Services.AddReviewLogWriter();
 builder.Services.AddHostedService<IndexStartup>();
 builder.Services.AddBotFramework(builder.Configuration);
 builder.Services.AddDirectLine(builder.Configuration);
@@ -34,6 +34,22 @@ builder.Services.AddOpenApi();
 builder.Services.AddAssistantTelemetry(builder.Configuration);
 
 var app = builder.Build();
+
+// A data folder that cannot be written (read-only, full) stops the host here with its name, not later with a stack trace.
+try
+{
+    if (DataFolder.Problem(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Assistant.Core.AssistantSettings>>().Value) is { } problem)
+    {
+        Console.Error.WriteLine($"error: {problem}");
+        return 1;
+    }
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException e)
+{
+    foreach (var failure in e.Failures)
+        Console.Error.WriteLine($"error: {failure}");
+    return 1;
+}
 
 // Endpoints.
 app.UseClientAddresses();

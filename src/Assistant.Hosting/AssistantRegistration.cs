@@ -56,4 +56,14 @@ public static class AssistantRegistration
         services.AddSingleton(sp => new ReviewLog(ReviewLog.DefaultPath(sp.GetRequiredService<IOptions<AssistantSettings>>().Value)));
         return services;
     }
+
+    /// <summary>The review log written off the answer path (a bounded queue drained in the background), and the storage health it reports.</summary>
+    public static IServiceCollection AddReviewLogWriter(this IServiceCollection services)
+    {
+        services.AddReviewLog();
+        services.AddSingleton<StorageHealth>();
+        services.AddSingleton<ReviewLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReviewLogWriter>());
+        return services;
+    }
 }

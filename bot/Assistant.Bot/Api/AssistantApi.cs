@@ -32,21 +32,45 @@ public static class AssistantApi
             .WithTags("API").WithSummary("Answer a question as server-sent events: 'delta' events with the text so far, then one 'answer' event")
             .Accepts<AskBody>("application/json").Produces(200, contentType: "text/event-stream").ProducesProblem(400).ProducesProblem(413).ProducesProblem(429).ProducesProblem(503);
         app.MapGet("/healthz", () => Results.Json(new { status = "up" })).WithTags("Health");
-        app.MapGet("/readyz", async (ServedIndex served, IAnswerer answerer, Bot.SqliteStore state, DirectLine.DirectLineConversations directLine, CancellationToken ct) => served.IsReady
-            ? Results.Json(new
-            {
-                status = "ready",
-                documents = served.Current.Index.Documents.Count,
-                chunks = served.Current.Index.ChunkCount,
-                answers = answerer.Mode.Split(' ')[0],
-                conversations = new { stored = await state.CountAsync(ct).ConfigureAwait(false), direct_line = directLine.Count },
-            })
-            : Results.Json(new { status = served.Failure is null ? "starting" : "failed", reason = served.Failure }, statusCode: 503)).WithTags("Health");
+        app.MapGet("/readyz", ReadinessAsync).WithTags("Health");
         return app;
     }
 
+    /// <summary>Ready once the index is served (503 before, with the reason); "degraded" (still 200, still answering) while the
+    /// host's own storage does not take writes, with the failing parts and their errors.</summary>
+    private static async Task<IResult> ReadinessAsync(ServedIndex served, IAnswerer answerer, Bot.SqliteStore state, DirectLine.DirectLineConversations directLine,
+        StorageHealth health, ReviewLogWriter review, CancellationToken ct)
+    {
+        if (!served.IsReady)
+            return Results.Json(new { status = served.Failure is null ? "starting" : "failed", reason = served.Failure }, statusCode: 503);
+        long? stored;
+        try
+        {
+            stored = await state.CountAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+        {
+            stored = null;
+        }
+        var failing = health.Failing;
+        return Results.Json(new
+        {
+            status = failing.Count == 0 ? "ready" : "degraded",
+            documents = served.Current.Index.Documents.Count,
+            chunks = served.Current.Index.ChunkCount,
+            answers = answerer.Mode.Split(' ')[0],
+            conversations = new { stored, direct_line = directLine.Count },
+            storage = new
+            {
+                status = failing.Count == 0 ? "ok" : "failing",
+                failing = failing.ToDictionary(f => f.Key, f => new { error = f.Value.Error, since = f.Value.Since }),
+                review_log = new { queued = review.Queued, dropped = review.Dropped },
+            },
+        });
+    }
+
     /// <summary>What the endpoints use, resolved together.</summary>
-    internal sealed record Services(IAnswerer Answerer, ServedIndex Served, ReviewLog Review, IOptions<AssistantSettings> Settings, Security.UserBudget Budget);
+    internal sealed record Services(IAnswerer Answerer, ServedIndex Served, ReviewLogWriter Review, IOptions<AssistantSettings> Settings, Security.UserBudget Budget);
 
     private static async Task<IResult> AnswerAsync(HttpRequest request, Services s, bool talkingPoint, CancellationToken ct)
     {
@@ -54,7 +78,7 @@ public static class AssistantApi
         if (error is not null)
             return error;
         var (answer, _) = await s.Answerer.AnswerAsync(ask!, ct).ConfigureAwait(false);
-        await s.Review.AddQuestionAsync("api", answer, ct).ConfigureAwait(false);
+        s.Review.Question("api", answer);
         return Results.Json(answer, AnswerJson.Compact);
     }
 
@@ -73,7 +97,7 @@ public static class AssistantApi
         {
             if (update.Final is { } answer)
             {
-                await s.Review.AddQuestionAsync("api", answer, ct).ConfigureAwait(false);
+                s.Review.Question("api", answer);
                 await SendEventAsync(response, "answer", JsonSerializer.Serialize(answer, AnswerJson.Compact), ct).ConfigureAwait(false);
             }
             else

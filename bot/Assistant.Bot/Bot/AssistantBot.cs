@@ -32,9 +32,12 @@ public sealed class StoredTurn
 
 /// <summary>The assistant in Teams and Web Chat: questions, /commands, follow-ups, feedback.</summary>
 public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served, IOptions<AssistantSettings> settings, LayerTaxonomy taxonomy,
-    ConversationState state, ReviewLog review, Security.UserBudget budget, Security.RequestCaller caller, IConfiguration configuration, ILogger<AssistantBot> logger)
-    : TeamsActivityHandler
+    ConversationState state, ReviewLogWriter review, StorageHealth storage, Security.UserBudget budget, Security.RequestCaller caller, IConfiguration configuration,
+    ILogger<AssistantBot> logger) : TeamsActivityHandler
 {
+    /// <summary>Longest a feedback invoke waits for its record to be written.</summary>
+    private static readonly TimeSpan FeedbackWait = TimeSpan.FromSeconds(2);
+
     /// <summary>Least time between two interim updates of a streamed answer (Teams throttles faster ones).</summary>
     private readonly TimeSpan _streamInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Bot:StreamIntervalMs", 1000));
 
@@ -47,12 +50,25 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
     [GeneratedRegex(@"<at>[^<]*</at>", RegexOptions.IgnoreCase)]
     private static partial Regex MentionMarkup();
 
+    /// <summary>The part of <see cref="StorageHealth"/> that conversation state reports as.</summary>
+    public const string StatePart = "conversation_state";
+
     public override async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
     {
         // The turn's log lines carry its channel and activity id beside the request's correlation id.
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["Channel"] = turnContext.Activity.ChannelId, ["ActivityId"] = turnContext.Activity.Id });
         await base.OnTurnAsync(turnContext, cancellationToken).ConfigureAwait(false);
-        await state.SaveChangesAsync(turnContext, force: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await state.SaveChangesAsync(turnContext, force: false, cancellationToken).ConfigureAwait(false);
+            storage.Succeeded(StatePart);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The reply has gone; only the memory of this turn (for follow-ups) is lost.
+            if (storage.Failed(StatePart, e))
+                logger.LogError("Conversation state cannot be saved ({Reason}); answering goes on without remembering turns until it can", e.Message);
+        }
     }
 
     protected override async Task OnMessageActivityAsync(ITurnContext<IMessageActivity> turnContext, CancellationToken cancellationToken)
@@ -102,7 +118,7 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
             : await SendAnswerAsync(turnContext, request, cancellationToken).ConfigureAwait(false);
         data.Turns.Add(new StoredTurn { Turn = turn, ActivityId = sent?.Id ?? activity.Id, Answer = answer.Text });
         KeepRecent(data.Turns);
-        await review.AddQuestionAsync(turnContext.Activity.ChannelId ?? "bot", answer, cancellationToken).ConfigureAwait(false);
+        review.Question(turnContext.Activity.ChannelId ?? "bot", answer);
         logger.LogInformation("Answered in {Ms} ms: verdict {Verdict}, {Citations} citations, abstained {Abstained}", answer.LatencyMs, answer.Verdict, answer.Citations.Count, answer.Abstained);
     }
 
@@ -227,8 +243,9 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
         }
         var data = await ConversationAsync(turnContext, cancellationToken).ConfigureAwait(false);
         var turn = data.Turns.LastOrDefault(t => t.ActivityId == turnContext.Activity.ReplyToId) ?? data.Turns.LastOrDefault();
-        await review.AddFeedbackAsync(new FeedbackRecord(reaction, string.IsNullOrWhiteSpace(comment) ? null : comment, turn?.Turn.Question, turn?.Answer,
-            DateTimeOffset.UtcNow, turnContext.Activity.Conversation?.Id ?? ""), cancellationToken).ConfigureAwait(false);
+        // Written before the invoke is answered while storage works; acknowledged all the same when it does not.
+        await review.FeedbackAsync(new FeedbackRecord(reaction, string.IsNullOrWhiteSpace(comment) ? null : comment, turn?.Turn.Question, turn?.Answer,
+            DateTimeOffset.UtcNow, turnContext.Activity.Conversation?.Id ?? ""), FeedbackWait, cancellationToken).ConfigureAwait(false);
         AssistantTelemetry.RecordFeedback(reaction);
         return new InvokeResponse { Status = 200, Body = new { } };
     }
