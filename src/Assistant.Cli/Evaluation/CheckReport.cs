@@ -79,7 +79,8 @@ public static class CheckReport
             sb.Append("<ol>\n");
             foreach (var c in a.Citations)
             {
-                var title = c.Url is null ? E(c.Title) : $"<a href=\"{E(c.Url)}\">{E(c.Title)}</a>";
+                // Ingest accepts only http(s) URLs; an index written before that rule could still hold another scheme.
+                var title = IsWebAddress(c.Url) ? $"<a href=\"{E(c.Url!)}\">{E(c.Title)}</a>" : E(c.Title);
                 sb.Append(CultureInfo.InvariantCulture, $"<li value=\"{c.N}\">{title} ({c.Date}, {c.Confidence}) <code>{E(c.Path)}</code><blockquote>{E(c.Quote)}</blockquote></li>\n");
             }
             sb.Append("</ol></section>\n");
@@ -87,4 +88,7 @@ public static class CheckReport
         sb.Append("</body></html>\n");
         return sb.ToString();
     }
+
+    private static bool IsWebAddress(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps);
 }

@@ -8,7 +8,7 @@ public sealed class BotEchoTests(BotHostFactory factory) : IClassFixture<BotHost
 {
     [Theory]
     [InlineData("/asof [the real date](https://evil.example/phish)")]
-    [InlineData("/[click here](https://evil.example/phish)")]
+    [InlineData("/[click](https://evil.example/phish)")]
     [InlineData("/check")]
     [InlineData("Is [the statement](https://evil.example/phish) about <b>Azure</b> or **AWS** covered?")]
     [InlineData("Does xyzzy-corp [sign](https://evil.example/phish) with OpenAI?")]

@@ -57,6 +57,18 @@ public sealed class OutputInjectionTests : IDisposable
         Assert.Contains("&lt;script&gt;", md, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_html_check_report_links_only_web_addresses()
+    {
+        Citation Cite(int n, string url) => new() { N = n, DocId = "d", Title = "T" + n, Path = "corpus/d.md", Date = "2026-01-01", Confidence = "primary", Quote = "q", Passage = "q", Url = url };
+        var answers = new[] { Abstained("A point.") with { Citations = [Cite(1, "javascript:alert(1)"), Cite(2, "https://example.com/a")] } };
+
+        var html = CheckReport.Write(answers, ".html", DomainKnowledge.LoadTaxonomy(RepoPaths.Corpus), null);
+
+        Assert.DoesNotContain("javascript:", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<a href=\"https://example.com/a\">T2</a>", html, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("a [link](https://x.example)", "a \\[link\\](https://x.example)")]
     [InlineData("<b>bold</b> & co", "&lt;b&gt;bold&lt;/b&gt; &amp; co")]
