@@ -224,7 +224,11 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
     {
         if (turnContext.Activity.Name != "message/submitAction")
             return await base.OnInvokeActivityAsync(turnContext, cancellationToken).ConfigureAwait(false);
-        var value = turnContext.Activity.Value is JObject o ? o : JObject.FromObject(turnContext.Activity.Value ?? new object());
+        // Feedback is written to storage: it draws from the sender's budget like a message.
+        if (budget.TryTake(caller.Key ?? "conversation:" + turnContext.Activity.Conversation?.Id, 1 - caller.Precharged) is { } wait)
+            return new InvokeResponse { Status = 429, Body = new { error = $"too many requests; retry in {Math.Ceiling(wait.TotalSeconds):0} s" } };
+        // Anything but a JSON object (a string, an array) is not feedback.
+        var value = turnContext.Activity.Value as JObject ?? [];
         var action = value["actionValue"] as JObject;
         var reaction = action?["reaction"]?.ToString();
         if (value["actionName"]?.ToString() != "feedback" || reaction is null)

@@ -63,6 +63,7 @@ public sealed class ProtocolFuzzTests(BotHostFactory factory) : IClassFixture<Bo
     public async Task Abusive_requests_never_cause_a_server_error()
     {
         await factory.ReadyAsync();
+        await using var channel = await ChannelStandIn.StartAsync();
         var address = 0;
         HttpClient Client() => factory.ClientFrom($"198.18.{++address / 250}.{address % 250}");
         var dl = await Hardening.DirectLineClient.StartAsync(Client());
@@ -92,6 +93,8 @@ public sealed class ProtocolFuzzTests(BotHostFactory factory) : IClassFixture<Bo
             ("POST", "/api/messages", Activity("http://2130706433:9/"), false, null),
             ("POST", "/api/messages", Activity("http://127.0.0.1:9/", "invoke", ""","name":"message/submitAction","value":"not an object" """), false, null),
             ("POST", "/api/messages", Activity("http://127.0.0.1:9/", "invoke", ""","deliveryMode":"expectReplies","name":"message/submitAction","value":[1]"""), false, null),
+            ("POST", "/api/messages", Activity(channel.ServiceUrl, "invoke", ""","name":"message/submitAction","value":"not an object" """), false, null),
+            ("POST", "/api/messages", Activity(channel.ServiceUrl, "invoke", ""","name":"message/submitAction","value":{"actionName":"feedback","actionValue":[]}"""), false, null),
             ("POST", "/api/messages", Activity("http://127.0.0.1:9/", "conversationUpdate", ",\"membersAdded\":" + members), false, null),
             ("POST", "/api/messages", Activity("http://127.0.0.1:9/"), false, "a.b.c"),
             ("POST", "/api/ask", big, false, null),

@@ -100,6 +100,18 @@ public sealed class UserBudgetTests(TightBudgetHostFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task Feedback_invokes_draw_from_the_budget()
+    {
+        var client = factory.ClientFrom("198.51.100.36");
+        var statuses = new List<HttpStatusCode>();
+
+        for (var i = 0; i < 3; i++)
+            statuses.Add((await client.PostAsync("/api/messages", TeamsActivities.Body(TeamsActivities.Feedback(_channel.ServiceUrl, "a:feedback-flood", "like", "ok")))).StatusCode);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
     public async Task History_counts_against_the_budget()
     {
         var client = factory.ClientFrom("198.51.100.34");
