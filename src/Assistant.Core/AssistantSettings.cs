@@ -20,6 +20,12 @@ public sealed class AssistantSettings
     /// <summary>Longest question accepted, in characters.</summary>
     public int MaxQuestionLength { get; set; } = 2000;
 
+    /// <summary>Most earlier turns a follow-up may carry (the API's "history", the bot's remembered turns).</summary>
+    public int MaxHistoryTurns { get; set; } = 10;
+
+    /// <summary>Most characters those earlier turns may hold together; the oldest go first.</summary>
+    public int MaxHistoryCharacters { get; set; } = 6000;
+
     public static readonly IReadOnlyList<string> EmbeddingModels = ["arctic-xs", "minilm"];
 
 
@@ -36,6 +42,10 @@ public sealed class AssistantSettings
             throw new ArgumentException($"{Section}__EmbeddingModel: '{EmbeddingModel}' is not one of {string.Join(", ", EmbeddingModels)}");
         if (MaxQuestionLength is < 10 or > 100_000)
             throw new ArgumentException($"{Section}__MaxQuestionLength must be between 10 and 100000, not {MaxQuestionLength}");
+        if (MaxHistoryTurns is < 0 or > 100)
+            throw new ArgumentException($"{Section}__MaxHistoryTurns must be between 0 and 100, not {MaxHistoryTurns}");
+        if (MaxHistoryCharacters is < 0 or > 1_000_000)
+            throw new ArgumentException($"{Section}__MaxHistoryCharacters must be between 0 and 1000000, not {MaxHistoryCharacters}");
         return this;
     }
 

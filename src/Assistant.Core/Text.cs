@@ -285,3 +285,30 @@ public static partial class QuoteText
             sb[i] = with;
     }
 }
+
+/// <summary>Text written into Markdown (reports, chat replies) so that it shows as typed: no links, emphasis or HTML of its own.</summary>
+public static class MarkdownText
+{
+    /// <summary>One line of literal text: HTML characters as entities, Markdown punctuation backslash-escaped, line breaks as spaces.</summary>
+    public static string Escape(string text)
+    {
+        var sb = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            _ = c switch
+            {
+                '&' => sb.Append("&amp;"),
+                '<' => sb.Append("&lt;"),
+                '>' => sb.Append("&gt;"),
+                '\r' or '\n' => sb.Append(' '),
+                '\\' or '`' or '*' or '_' or '[' or ']' or '|' or '~' => sb.Append('\\').Append(c),
+                _ => sb.Append(c),
+            };
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Text that may carry the assistant's own Markdown (emphasis, [n] markers) but whose HTML must not render.</summary>
+    public static string EscapeHtml(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+}

@@ -76,4 +76,14 @@ public static class AssistantRegistration
         services.AddHostedService<IndexRefresh>();
         return services;
     }
+
+    /// <summary>The review log written off the answer path (a bounded queue drained in the background), and the storage health it reports.</summary>
+    public static IServiceCollection AddReviewLogWriter(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddReviewLog(configuration);
+        services.AddSingleton<StorageHealth>();
+        services.AddSingleton<ReviewLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReviewLogWriter>());
+        return services;
+    }
 }

@@ -123,6 +123,10 @@ public static partial class Metadata
         var confidence = Core.Confidence.Secondary;
         if (f.Confidence is { } c && !Enum.TryParse(c, ignoreCase: true, out confidence))
             throw new DocumentLoadException(path, $"field 'confidence' ('{c}') must be primary, secondary or low");
+        var url = string.IsNullOrWhiteSpace(f.Url) ? null : f.Url.Trim();
+        // Citations render the url as a link (chat, reports): only web addresses, never javascript:, data: or file: ones.
+        if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)))
+            throw new DocumentLoadException(path, $"field 'url' ('{url}') must be an absolute http(s) URL");
         var layers = f.Layers ?? [];
         var unknown = layers.Where(l => !LayerTaxonomy.Ids.Contains(l)).ToList();
         if (unknown.Count > 0)
@@ -134,7 +138,7 @@ public static partial class Metadata
             Date = date,
             DateInferred = f.DateInferred ?? false,
             Publisher = string.IsNullOrWhiteSpace(f.Publisher) ? null : f.Publisher.Trim(),
-            Url = string.IsNullOrWhiteSpace(f.Url) ? null : f.Url.Trim(),
+            Url = url,
             Confidence = confidence,
             Kind = string.IsNullOrWhiteSpace(f.Kind) ? "source" : f.Kind.Trim(),
             Layers = layers,

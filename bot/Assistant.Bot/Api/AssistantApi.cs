@@ -20,52 +20,58 @@ public sealed class AskBody
 /// <summary>JSON endpoints for other tools: ask, check, health and readiness.</summary>
 public static class AssistantApi
 {
-    public const int MaxHistory = 20;
-
     public static IEndpointRouteBuilder MapAssistantApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/ask", (HttpRequest r, [AsParameters] Services s, CancellationToken ct) => AnswerAsync(r, s, talkingPoint: false, ct))
-            .RequireRateLimiting(Security.RateLimits.Api)
             .WithTags("API").WithSummary("Answer a question with citations").Accepts<AskBody>("application/json")
-            .Produces<Assistant.Core.Answer>().ProducesProblem(400).ProducesProblem(413).ProducesProblem(503);
+            .Produces<Assistant.Core.Answer>().ProducesProblem(400).ProducesProblem(413).ProducesProblem(429).ProducesProblem(503);
         app.MapPost("/api/check", (HttpRequest r, [AsParameters] Services s, CancellationToken ct) => AnswerAsync(r, s, talkingPoint: true, ct))
-            .RequireRateLimiting(Security.RateLimits.Api)
             .WithTags("API").WithSummary("Check a talking point").Accepts<AskBody>("application/json")
-            .Produces<Assistant.Core.Answer>().ProducesProblem(400).ProducesProblem(413).ProducesProblem(503);
+            .Produces<Assistant.Core.Answer>().ProducesProblem(400).ProducesProblem(413).ProducesProblem(429).ProducesProblem(503);
         app.MapPost("/api/ask/stream", (HttpRequest r, HttpResponse w, [AsParameters] Services s, CancellationToken ct) => StreamAsync(r, w, s, ct))
-            .RequireRateLimiting(Security.RateLimits.Api)
             .WithTags("API").WithSummary("Answer a question as server-sent events: 'delta' events with the text so far, then one 'answer' event")
-            .Accepts<AskBody>("application/json").Produces(200, contentType: "text/event-stream").ProducesProblem(400).ProducesProblem(413).ProducesProblem(503);
+            .Accepts<AskBody>("application/json").Produces(200, contentType: "text/event-stream").ProducesProblem(400).ProducesProblem(413).ProducesProblem(429).ProducesProblem(503);
         app.MapGet("/healthz", () => Results.Json(new { status = "up" })).WithTags("Health");
-        app.MapGet("/readyz", async (ServedIndex served, IAnswerer answerer, Bot.IBotStateStore state, DirectLine.DirectLineConversations directLine, CancellationToken ct) => served.IsReady
-            ? Results.Json(new
-            {
-                status = "ready",
-                documents = served.Current.Index.Documents.Count,
-                chunks = served.Current.Index.ChunkCount,
-                answers = answerer.Mode.Split(' ')[0],
-                conversations = new { stored = await StoredAsync(state, ct).ConfigureAwait(false), direct_line = directLine.Count },
-            })
-            : Results.Json(new { status = served.Failure is null ? "starting" : "failed", reason = served.Failure }, statusCode: 503)).WithTags("Health");
+        app.MapGet("/readyz", ReadinessAsync).WithTags("Health");
         return app;
     }
 
-    /// <summary>How many conversations have stored state; null when the store cannot say right now (shared storage briefly
-    /// unreachable), which does not make the replica unready: the index is what readiness is about.</summary>
-    private static async Task<long?> StoredAsync(Bot.IBotStateStore state, CancellationToken ct)
+    /// <summary>Ready once the index is served (503 before, with the reason); "degraded" (still 200, still answering) while the
+    /// host's own storage does not take writes, with the failing parts and their errors.</summary>
+    private static async Task<IResult> ReadinessAsync(ServedIndex served, IAnswerer answerer, Bot.IBotStateStore state, DirectLine.DirectLineConversations directLine,
+        StorageHealth health, ReviewLogWriter review, CancellationToken ct)
     {
+        if (!served.IsReady)
+            return Results.Json(new { status = served.Failure is null ? "starting" : "failed", reason = served.Failure }, statusCode: 503);
+        long? stored;
         try
         {
-            return await state.CountAsync(ct).ConfigureAwait(false);
+            stored = await state.CountAsync(ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return null;
+            // The store cannot say right now (a failing disk, shared storage briefly unreachable): the index is what readiness is about.
+            stored = null;
         }
+        var failing = health.Failing;
+        return Results.Json(new
+        {
+            status = failing.Count == 0 ? "ready" : "degraded",
+            documents = served.Current.Index.Documents.Count,
+            chunks = served.Current.Index.ChunkCount,
+            answers = answerer.Mode.Split(' ')[0],
+            conversations = new { stored, direct_line = directLine.Count },
+            storage = new
+            {
+                status = failing.Count == 0 ? "ok" : "failing",
+                failing = failing.ToDictionary(f => f.Key, f => new { error = f.Value.Error, since = f.Value.Since }),
+                review_log = new { queued = review.Queued, dropped = review.Dropped },
+            },
+        });
     }
 
     /// <summary>What the endpoints use, resolved together.</summary>
-    internal sealed record Services(IAnswerer Answerer, ServedIndex Served, IReviewLog Review, IOptions<AssistantSettings> Settings);
+    internal sealed record Services(IAnswerer Answerer, ServedIndex Served, ReviewLogWriter Review, IOptions<AssistantSettings> Settings, Security.UserBudget Budget);
 
     private static async Task<IResult> AnswerAsync(HttpRequest request, Services s, bool talkingPoint, CancellationToken ct)
     {
@@ -73,7 +79,7 @@ public static class AssistantApi
         if (error is not null)
             return error;
         var (answer, _) = await s.Answerer.AnswerAsync(ask!, ct).ConfigureAwait(false);
-        await s.Review.AddQuestionAsync("api", answer, ct).ConfigureAwait(false);
+        s.Review.Question("api", answer);
         return Results.Json(answer, AnswerJson.Compact);
     }
 
@@ -92,7 +98,7 @@ public static class AssistantApi
         {
             if (update.Final is { } answer)
             {
-                await s.Review.AddQuestionAsync("api", answer, ct).ConfigureAwait(false);
+                s.Review.Question("api", answer);
                 await SendEventAsync(response, "answer", JsonSerializer.Serialize(answer, AnswerJson.Compact), ct).ConfigureAwait(false);
             }
             else
@@ -108,24 +114,38 @@ public static class AssistantApi
         await response.Body.FlushAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Reads and checks the body; the earlier questions become conversation turns as they are (never answered again).</summary>
+    /// <summary>Charges the caller, reads and checks the body; the earlier questions become conversation turns as they are (never
+    /// answered again), and each Assistant__MaxQuestionLength characters of them cost the caller one more unit of the budget.</summary>
     private static async Task<(AskRequest? Ask, IResult? Error)> ReadAsync(HttpRequest request, Services s, bool talkingPoint, CancellationToken ct)
     {
+        var caller = Security.ClientAddresses.Key(request.HttpContext);
+        if (s.Budget.TryTake(caller) is { } wait)
+            return (null, Security.RateLimits.TooMany(wait));
+        var settings = s.Settings.Value;
+        var max = settings.MaxQuestionLength;
+        // Room for the question and the history at six bytes a character (JSON's \uXXXX), plus the rest of the object.
+        var maxBytes = 65_536 + (6 * (max + settings.MaxHistoryCharacters));
+        if (await Security.RequestBodies.ReadAsync(request, maxBytes, ct).ConfigureAwait(false) is not { } bytes)
+            return (null, Error(413, "body", $"the body is larger than {maxBytes} bytes"));
         AskBody? body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync<AskBody>(request.Body, cancellationToken: ct).ConfigureAwait(false);
+            body = JsonSerializer.Deserialize<AskBody>(bytes);
         }
         catch (JsonException e)
         {
             return (null, Error(400, "body", $"the body is not valid JSON: {e.Message}"));
         }
-        var max = s.Settings.Value.MaxQuestionLength;
         if (QuestionValidator.Problem(body?.Question, max) is { } problem)
             return (null, Error(string.IsNullOrWhiteSpace(body?.Question) ? 400 : 413, "question", problem));
         var history = body!.History ?? [];
-        if (history.Count > MaxHistory || history.Any(h => h is null || h.Length > max))
-            return (null, Error(413, "history", $"'history' takes up to {MaxHistory} earlier questions of up to {max} characters"));
+        if (history.Count > settings.MaxHistoryTurns)
+            return (null, Error(413, "history", $"'history' takes up to {settings.MaxHistoryTurns} earlier questions (Assistant__MaxHistoryTurns), not {history.Count}"));
+        if (history.Any(h => h is null || h.Length > max))
+            return (null, Error(413, "history", $"each earlier question in 'history' takes up to {max} characters (Assistant__MaxQuestionLength)"));
+        var characters = history.Sum(h => h.Length);
+        if (characters > settings.MaxHistoryCharacters)
+            return (null, Error(413, "history", $"'history' holds {characters} characters; the limit is {settings.MaxHistoryCharacters} (Assistant__MaxHistoryCharacters)"));
         DateOnly? asOf = null;
         if (body.AsOf is { Length: > 0 } text)
         {
@@ -135,6 +155,8 @@ public static class AssistantApi
         }
         if (!s.Served.IsReady)
             return (null, Error(503, "index", s.Served.Failure ?? "the index is still being built; retry in a few seconds"));
+        if (s.Budget.TryTake(caller, s.Budget.Cost(characters) - 1) is { } historyWait)
+            return (null, Security.RateLimits.TooMany(historyWait));
         return (new AskRequest(body.Question!.Trim()) { History = ConversationTurn.FromQuestions(history), AsOf = asOf, IsTalkingPoint = talkingPoint }, null);
     }
 

@@ -35,17 +35,17 @@ public sealed class StoredTurn
 
 /// <summary>The assistant in Teams and Web Chat: questions, /commands, follow-ups, feedback.</summary>
 public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served, IOptions<AssistantSettings> settings, LayerTaxonomy taxonomy,
-    ConversationState state, IReviewLog review, Security.ConversationBudget budget, IConfiguration configuration, IHttpContextAccessor http,
-    ILogger<AssistantBot> logger) : TeamsActivityHandler
+    ConversationState state, ReviewLogWriter review, StorageHealth storage, Security.UserBudget budget, Security.RequestCaller caller, IConfiguration configuration,
+    IHttpContextAccessor http, ILogger<AssistantBot> logger) : TeamsActivityHandler
 {
     /// <summary>The event Web Chat sends when a like or dislike button under a reply is pressed.</summary>
     public const string WebChatFeedbackEvent = "webchat:activity-status/feedback";
 
+    /// <summary>Longest a feedback invoke waits for its record to be written.</summary>
+    private static readonly TimeSpan FeedbackWait = TimeSpan.FromSeconds(2);
+
     /// <summary>Least time between two interim updates of a streamed answer (Teams throttles faster ones).</summary>
     private readonly TimeSpan _streamInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Bot:StreamIntervalMs", 1000));
-
-    /// <summary>Turns kept per conversation for follow-ups (and for feedback on recent replies).</summary>
-    public const int MaxTurns = 10;
 
     private static readonly string Help =
         "Ask me about the Microsoft–OpenAI partnership terms, for example \"Where can OpenAI's models run?\". Every answer cites its sources.\n\n"
@@ -56,6 +56,9 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
     [GeneratedRegex(@"<at>[^<]*</at>", RegexOptions.IgnoreCase)]
     private static partial Regex MentionMarkup();
 
+    /// <summary>The part of <see cref="StorageHealth"/> that conversation state reports as.</summary>
+    public const string StatePart = "conversation_state";
+
     public override async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
     {
         // The turn's log lines carry its channel and activity id beside the request's correlation id.
@@ -64,12 +67,19 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
         try
         {
             await state.SaveChangesAsync(turnContext, force: false, cancellationToken).ConfigureAwait(false);
+            storage.Succeeded(StatePart);
         }
         catch (StateConflictException e)
         {
             // Another turn of this conversation (on this replica or another) saved first. The reply has gone out; only
             // this turn's change to the conversation's memory is dropped, rather than the other turn's.
             logger.LogWarning("Conversation state not saved: {Reason}", e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The reply has gone; only the memory of this turn (for follow-ups) is lost.
+            if (storage.Failed(StatePart, e))
+                logger.LogError("Conversation state cannot be saved ({Reason}); answering goes on without remembering turns until it can", e.Message);
         }
     }
 
@@ -84,17 +94,17 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
             await turnContext.SendActivityAsync(MessageFactory.Text(reply), cancellationToken).ConfigureAwait(false);
             return;
         }
-        // Direct Line is limited before it reaches the bot; Teams carries the conversation in the body, so it is limited here.
-        if (turnContext.Activity.ChannelId != DirectLine.DirectLineEndpoints.ChannelId
-            && budget.TryTake(turnContext.Activity.Conversation?.Id ?? "") is { } wait)
+        var data = await ConversationAsync(turnContext, cancellationToken).ConfigureAwait(false);
+        data.LastActive = DateTimeOffset.UtcNow;
+        var command = ChatCommand.Parse(text);
+        // Every channel id draws from its user's budget; what the endpoint already took (Direct Line) is not taken twice.
+        var cost = command.Kind is ChatCommandKind.Ask or ChatCommandKind.Check ? budget.Cost(data.Turns.Sum(t => t.Turn.Question.Length)) : 1;
+        if (budget.TryTake(caller.Key ?? "conversation:" + turnContext.Activity.Conversation?.Id, cost - caller.Precharged) is { } wait)
         {
             await turnContext.SendActivityAsync(MessageFactory.Text(
                 $"You're asking faster than I can keep up with. Please wait {Math.Ceiling(wait.TotalSeconds):0} seconds and ask again."), cancellationToken).ConfigureAwait(false);
             return;
         }
-        var data = await ConversationAsync(turnContext, cancellationToken).ConfigureAwait(false);
-        data.LastActive = DateTimeOffset.UtcNow;
-        var command = ChatCommand.Parse(text);
         if (command.Kind is not (ChatCommandKind.Ask or ChatCommandKind.Check) || command.Problem is not null)
         {
             await turnContext.SendActivityAsync(MessageFactory.Text(CommandReply(data, command)), cancellationToken).ConfigureAwait(false);
@@ -120,9 +130,8 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
             ? await StreamAnswerAsync(turnContext, request, replyContext, cancellationToken).ConfigureAwait(false)
             : await SendAnswerAsync(turnContext, request, replyContext, cancellationToken).ConfigureAwait(false);
         data.Turns.Add(new StoredTurn { Turn = turn, ActivityId = sent?.Id ?? activity.Id, Answer = answer.Text, ReplyKey = replyContext.ReplyKey });
-        if (data.Turns.Count > MaxTurns)
-            data.Turns.RemoveRange(0, data.Turns.Count - MaxTurns);
-        await review.AddQuestionAsync(turnContext.Activity.ChannelId ?? "bot", answer, cancellationToken).ConfigureAwait(false);
+        KeepRecent(data.Turns);
+        review.Question(turnContext.Activity.ChannelId ?? "bot", answer);
         logger.LogInformation("Answered in {Ms} ms: verdict {Verdict}, {Citations} citations, abstained {Abstained}", answer.LatencyMs, answer.Verdict, answer.Citations.Count, answer.Abstained);
     }
 
@@ -174,6 +183,17 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
         if (streamId is not null)
             AnswerActivityMapper.EndStream(activity, streamId);
         return (answer!, turn!, activity, await turnContext.SendActivityAsync(activity, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>Keeps the turns within Assistant__MaxHistoryTurns and Assistant__MaxHistoryCharacters, dropping the oldest.</summary>
+    private void KeepRecent(List<StoredTurn> turns)
+    {
+        var (maxTurns, maxCharacters) = (settings.Value.MaxHistoryTurns, settings.Value.MaxHistoryCharacters);
+        var characters = turns.Sum(t => t.Turn.Question.Length);
+        var drop = 0;
+        while (drop < turns.Count && (turns.Count - drop > maxTurns || characters > maxCharacters))
+            characters -= turns[drop++].Turn.Question.Length;
+        turns.RemoveRange(0, drop);
     }
 
     /// <summary>Teams streams in personal chats only; Web Chat through the host's Direct Line always can.</summary>
@@ -231,7 +251,11 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
     {
         if (turnContext.Activity.Name != "message/submitAction")
             return await base.OnInvokeActivityAsync(turnContext, cancellationToken).ConfigureAwait(false);
-        var value = turnContext.Activity.Value is JObject o ? o : JObject.FromObject(turnContext.Activity.Value ?? new object());
+        // Feedback is written to storage: it draws from the sender's budget like a message.
+        if (budget.TryTake(caller.Key ?? "conversation:" + turnContext.Activity.Conversation?.Id, 1 - caller.Precharged) is { } wait)
+            return new InvokeResponse { Status = 429, Body = new { error = $"too many requests; retry in {Math.Ceiling(wait.TotalSeconds):0} s" } };
+        // Anything but a JSON object (a string, an array) is not feedback.
+        var value = turnContext.Activity.Value as JObject ?? [];
         var action = value["actionValue"] as JObject;
         var reaction = action?["reaction"]?.ToString();
         if (value["actionName"]?.ToString() != "feedback" || reaction is null)
@@ -250,8 +274,9 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
         }
         var data = await ConversationAsync(turnContext, cancellationToken).ConfigureAwait(false);
         var turn = data.Turns.LastOrDefault(t => t.ActivityId == turnContext.Activity.ReplyToId) ?? data.Turns.LastOrDefault();
-        await review.AddFeedbackAsync(new FeedbackRecord(reaction, string.IsNullOrWhiteSpace(comment) ? null : comment, turn?.Turn.Question, turn?.Answer,
-            DateTimeOffset.UtcNow, turnContext.Activity.Conversation?.Id ?? ""), cancellationToken).ConfigureAwait(false);
+        // Written before the invoke is answered while storage works; acknowledged all the same when it does not.
+        await review.FeedbackAsync(new FeedbackRecord(reaction, string.IsNullOrWhiteSpace(comment) ? null : comment, turn?.Turn.Question, turn?.Answer,
+            DateTimeOffset.UtcNow, turnContext.Activity.Conversation?.Id ?? ""), FeedbackWait, cancellationToken).ConfigureAwait(false);
         AssistantTelemetry.RecordFeedback(reaction);
         return new InvokeResponse { Status = 200, Body = new { } };
     }
@@ -264,6 +289,9 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
             await base.OnEventAsync(turnContext, cancellationToken).ConfigureAwait(false);
             return;
         }
+        // A vote is written to storage: it draws from the sender's budget like a message (past it, it is not stored).
+        if (budget.TryTake(caller.Key ?? "conversation:" + turnContext.Activity.Conversation?.Id, 1 - caller.Precharged) is not null)
+            return;
         var vote = turnContext.Activity.Entities?.Select(e => e.Properties).FirstOrDefault(p => p?["@type"]?.ToString() is "LikeAction" or "DislikeAction");
         if (vote is null)
             return;
@@ -271,8 +299,8 @@ public sealed partial class AssistantBot(IAnswerer answerer, ServedIndex served,
         var key = vote["object"]?["@id"]?.ToString();
         var data = await ConversationAsync(turnContext, cancellationToken).ConfigureAwait(false);
         var turn = key is null ? null : data.Turns.LastOrDefault(t => t.ReplyKey == key);
-        await review.AddFeedbackAsync(new FeedbackRecord(reaction, null, turn?.Turn.Question, turn?.Answer,
-            DateTimeOffset.UtcNow, turnContext.Activity.Conversation?.Id ?? ""), cancellationToken).ConfigureAwait(false);
+        await review.FeedbackAsync(new FeedbackRecord(reaction, null, turn?.Turn.Question, turn?.Answer,
+            DateTimeOffset.UtcNow, turnContext.Activity.Conversation?.Id ?? ""), FeedbackWait, cancellationToken).ConfigureAwait(false);
         AssistantTelemetry.RecordFeedback(reaction);
         logger.LogInformation("Web Chat feedback: {Reaction} on {Found} reply", reaction, turn is null ? "an unknown" : "a known");
     }

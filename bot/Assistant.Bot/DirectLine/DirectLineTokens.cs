@@ -18,8 +18,33 @@ public sealed class DirectLineOptions
     /// <summary>Conversations idle longer than this are forgotten, in minutes.</summary>
     public int IdleConversationMinutes { get; set; } = 120;
 
+    /// <summary>Largest request body accepted on /v3/directline/* (one activity as JSON), in bytes.</summary>
+    public int MaxActivityBytes { get; set; } = 65_536;
+
+    /// <summary>Activities kept per conversation; older ones are forgotten (Web Chat only asks for the newest).</summary>
+    public int MaxActivitiesPerConversation { get; set; } = 500;
+
+    /// <summary>Bytes kept per conversation (its activities as JSON); older activities are forgotten past it.</summary>
+    public int MaxConversationBytes { get; set; } = 1_048_576;
+
+    /// <summary>Live conversations per client address; starting one more forgets that client's least recently active one (0 = no cap).</summary>
+    public int MaxConversationsPerClient { get; set; } = 100;
+
+    /// <summary>Live conversations in all; starting one more forgets the least recently active one.</summary>
+    public int MaxConversations { get; set; } = 10_000;
+
     public void Validate()
     {
+        if (MaxActivityBytes is < 1024 or > 16_777_216)
+            throw new ArgumentException($"{Section}__MaxActivityBytes must be between 1024 and 16777216, not {MaxActivityBytes}");
+        if (MaxActivitiesPerConversation < 10)
+            throw new ArgumentException($"{Section}__MaxActivitiesPerConversation must be at least 10, not {MaxActivitiesPerConversation}");
+        if (MaxConversationBytes < MaxActivityBytes)
+            throw new ArgumentException($"{Section}__MaxConversationBytes must be at least {Section}__MaxActivityBytes ({MaxActivityBytes}), not {MaxConversationBytes}");
+        if (MaxConversationsPerClient < 0)
+            throw new ArgumentException($"{Section}__MaxConversationsPerClient must be 0 (no cap) or positive, not {MaxConversationsPerClient}");
+        if (MaxConversations < 1)
+            throw new ArgumentException($"{Section}__MaxConversations must be at least 1, not {MaxConversations}");
         if (TokenLifetimeSeconds is < 60 or > 86_400)
             throw new ArgumentException($"{Section}__TokenLifetimeSeconds must be between 60 and 86400, not {TokenLifetimeSeconds}");
         if (IdleConversationMinutes < 1)

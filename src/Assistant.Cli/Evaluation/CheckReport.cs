@@ -30,18 +30,19 @@ public static class CheckReport
             sb.Append(CultureInfo.InvariantCulture, $"| {v} | {n} |\n");
         sb.Append("\n| # | talking point | verdict | layers |\n| --- | --- | --- | --- |\n");
         for (var i = 0; i < answers.Count; i++)
-            sb.Append(CultureInfo.InvariantCulture, $"| {i + 1} | {Cell(answers[i].Question)} | **{answers[i].Verdict}** | {string.Join(", ", answers[i].Layers)} |\n");
+            sb.Append(CultureInfo.InvariantCulture, $"| {i + 1} | {MarkdownText.Escape(answers[i].Question)} | **{answers[i].Verdict}** | {string.Join(", ", answers[i].Layers)} |\n");
         for (var i = 0; i < answers.Count; i++)
         {
             var a = answers[i];
-            sb.Append(CultureInfo.InvariantCulture, $"\n## {i + 1}. {a.Question}\n\n**Verdict: {a.Verdict}**");
+            // The talking point is what a user wrote: shown as typed, never as links, emphasis or HTML.
+            sb.Append(CultureInfo.InvariantCulture, $"\n## {i + 1}. {MarkdownText.Escape(a.Question)}\n\n**Verdict: {a.Verdict}**");
             foreach (var f in a.Findings ?? [])
                 sb.Append(CultureInfo.InvariantCulture, $" · {taxonomy.NameOf(f.Layer)}: {f.Verdict}");
-            sb.Append("\n\n").Append(a.Text).Append("\n\n");
+            sb.Append("\n\n").Append(MarkdownText.EscapeHtml(a.Text)).Append("\n\n");
             if (a.Rephrasing is not null)
-                sb.Append("**Accurate version:** ").Append(a.Rephrasing).Append("\n\n");
+                sb.Append("**Accurate version:** ").Append(MarkdownText.EscapeHtml(a.Rephrasing)).Append("\n\n");
             foreach (var c in a.Citations)
-                sb.Append(CultureInfo.InvariantCulture, $"- [{c.N}] {c.Title} ({c.Date}, {c.Confidence}), `{c.Path}`: \"{c.Quote}\"\n");
+                sb.Append(CultureInfo.InvariantCulture, $"- [{c.N}] {MarkdownText.EscapeHtml(c.Title)} ({c.Date}, {c.Confidence}), `{c.Path.Replace("`", "", StringComparison.Ordinal)}`: \"{MarkdownText.EscapeHtml(c.Quote)}\"\n");
         }
         return sb.ToString();
     }
@@ -80,7 +81,8 @@ public static class CheckReport
             sb.Append("<ol>\n");
             foreach (var c in a.Citations)
             {
-                var title = c.Url is null ? E(c.Title) : $"<a href=\"{E(c.Url)}\">{E(c.Title)}</a>";
+                // Ingest accepts only http(s) URLs; an index written before that rule could still hold another scheme.
+                var title = IsWebAddress(c.Url) ? $"<a href=\"{E(c.Url!)}\">{E(c.Title)}</a>" : E(c.Title);
                 sb.Append(CultureInfo.InvariantCulture, $"<li value=\"{c.N}\">{title} ({c.Date}, {c.Confidence}) <code>{E(c.Path)}</code><blockquote>{E(c.Quote)}</blockquote></li>\n");
             }
             sb.Append("</ol></section>\n");
@@ -101,5 +103,6 @@ public static class CheckReport
             + timeline.Fragment(view, followColorScheme: false) + "</section>\n";
     }
 
-    private static string Cell(string s) => s.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    private static bool IsWebAddress(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps);
 }

@@ -46,16 +46,23 @@ public static class ReviewReport
         sb.Append(CultureInfo.InvariantCulture, $"# Review queue{(since is { } day ? $" since {Dates.Iso(day)}" : "")}\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"{questions.Sum(q => q.Asked)} questions, {unanswered.Sum(q => q.Abstained)} not covered, {negative.Count} negative feedback.\n\n");
         sb.Append("## Not covered by the sources\n\n");
-        sb.Append(unanswered.Count == 0 ? "None.\n" : string.Concat(unanswered.Select(q => $"- {q.Question} ({q.Abstained}×, last {Day(q.LastAt)})\n")));
+        // Questions and comments are what anyone typed: shown as typed, never as links or HTML.
+        sb.Append(unanswered.Count == 0 ? "None.\n" : string.Concat(unanswered.Select(q => $"- {MarkdownText.Escape(q.Question)} ({q.Abstained}×, last {Day(q.LastAt)})\n")));
         sb.Append("\n## Negative feedback\n\n");
-        sb.Append(negative.Count == 0 ? "None.\n" : string.Concat(negative.Select(f => $"- {Day(f.At)} · {f.Question ?? "(unknown question)"}{(f.Comment is null ? "" : $": \"{f.Comment}\"")}\n")));
+        sb.Append(negative.Count == 0 ? "None.\n" : string.Concat(negative.Select(f => $"- {Day(f.At)} · {(f.Question is null ? "(unknown question)" : MarkdownText.Escape(f.Question))}{(f.Comment is null ? "" : $": \"{MarkdownText.Escape(f.Comment)}\"")}\n")));
         sb.Append("\n## Most asked\n\n| question | asked | not covered |\n| --- | --- | --- |\n");
         foreach (var q in questions.Take(20))
-            sb.Append(CultureInfo.InvariantCulture, $"| {q.Question.Replace("|", "\\|", StringComparison.Ordinal)} | {q.Asked} | {q.Abstained} |\n");
+            sb.Append(CultureInfo.InvariantCulture, $"| {MarkdownText.Escape(q.Question)} | {q.Asked} | {q.Abstained} |\n");
         return sb.ToString();
     }
 
     private static string Day(DateTimeOffset at) => Dates.Iso(DateOnly.FromDateTime(at.UtcDateTime));
 
-    private static string Quote(string s) => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    /// <summary>A quoted CSV cell; text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading quote.</summary>
+    internal static string Quote(string s)
+    {
+        if (s.Length > 0 && s[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+            s = "'" + s;
+        return "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
 }

@@ -106,6 +106,7 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
     private readonly SqliteIndexStore _store;
     private readonly IndexManifest _manifest;
     private readonly string _temp;
+    private readonly FileStream _lock;
     private SqliteConnection? _connection;
     private SqliteTransaction? _tx;
     private string? _ledgerHash;
@@ -115,25 +116,34 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
         _store = store;
         _manifest = manifest;
         Directory.CreateDirectory(Path.GetDirectoryName(store.Path)!);
+        _lock = AcquireLock(store.Path);
         _temp = $"{store.Path}.building-{Environment.ProcessId}";
-        foreach (var stale in Directory.EnumerateFiles(Path.GetDirectoryName(store.Path)!, Path.GetFileName(store.Path) + ".building-*"))
-            TryDelete(stale);
-        if (!fresh && store.Exists)
-            File.Copy(store.Path, _temp, overwrite: true);
-        _connection = SqliteIndexStore.Connect(_temp, readOnly: false);
-        Execute("PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;");
-        Execute(Schema);
-        _tx = _connection.BeginTransaction();
-        var hashes = new Dictionary<string, string>();
-        using (var cmd = Command("SELECT id, content_hash FROM documents"))
-        using (var r = cmd.ExecuteReader())
+        try
         {
-            while (r.Read())
-                hashes[r.GetString(0)] = r.GetString(1);
+            foreach (var stale in Directory.EnumerateFiles(Path.GetDirectoryName(store.Path)!, Path.GetFileName(store.Path) + ".building-*"))
+                TryDelete(stale);
+            if (!fresh && store.Exists)
+                File.Copy(store.Path, _temp, overwrite: true);
+            _connection = SqliteIndexStore.Connect(_temp, readOnly: false);
+            Execute("PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;");
+            Execute(Schema);
+            _tx = _connection.BeginTransaction();
+            var hashes = new Dictionary<string, string>();
+            using (var cmd = Command("SELECT id, content_hash FROM documents"))
+            using (var r = cmd.ExecuteReader())
+            {
+                while (r.Read())
+                    hashes[r.GetString(0)] = r.GetString(1);
+            }
+            ExistingHashes = hashes;
+            using (var cmd = Command("SELECT value FROM meta WHERE key = 'ledger_hash'"))
+                ExistingLedgerHash = _ledgerHash = cmd.ExecuteScalar() as string;
         }
-        ExistingHashes = hashes;
-        using (var cmd = Command("SELECT value FROM meta WHERE key = 'ledger_hash'"))
-            ExistingLedgerHash = _ledgerHash = cmd.ExecuteScalar() as string;
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     public IReadOnlyDictionary<string, string> ExistingHashes { get; }
@@ -317,6 +327,23 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
         _connection?.Dispose();
         if (_connection is not null || File.Exists(_temp))
             TryDelete(_temp);
+        _lock.Dispose();
+    }
+
+    /// <summary>One build at a time per index: an exclusive lock on <c>index.db.lock</c> beside it (released by the OS if the
+    /// process dies), so a second build stops with a clear message instead of deleting the first one's side file.</summary>
+    private static FileStream AcquireLock(string index)
+    {
+        var file = index + ".lock";
+        try
+        {
+            return new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new IndexUnavailableException(
+                $"Another ingest is building the index {index} (it holds {file}). Wait for it to finish, then run `assistant ingest` again.");
+        }
     }
 
     private void Execute(string sql)

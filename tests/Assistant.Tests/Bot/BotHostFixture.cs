@@ -36,6 +36,13 @@ public class BotHostFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>A client whose requests come from <paramref name="address"/> (the in-process server has no sockets of its own).</summary>
+    public HttpClient ClientFrom(string address)
+    {
+        _ = CreateClient();
+        return new HttpClient(Server.CreateHandler(c => c.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(address))) { BaseAddress = Server.BaseAddress };
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

@@ -40,9 +40,10 @@ public sealed class ConversationModelTests(BotHostFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_twenty_turn_history_is_resolved_without_answering_it_again()
+    public async Task A_history_at_the_turn_limit_is_resolved_without_answering_it_again()
     {
-        var history = Enumerable.Range(0, 20).Select(i => i % 2 == 0 ? First : "How much did Amazon invest in OpenAI?").ToArray();
+        var turns = factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Assistant.Core.AssistantSettings>>().Value.MaxHistoryTurns;
+        var history = Enumerable.Range(0, turns).Select(i => i % 2 == 0 ? First : "How much did Amazon invest in OpenAI?").ToArray();
         var retrievals = 0;
         using var listener = new ActivityListener
         {

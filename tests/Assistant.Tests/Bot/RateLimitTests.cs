@@ -11,8 +11,7 @@ public sealed class LimitedBotHostFactory : BotHostFactory
 {
     protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        ["RateLimit:ApiPerMinute"] = "2",
-        ["RateLimit:ConversationPerMinute"] = "2",
+        ["RateLimit:UserPerMinute"] = "2",
         ["RateLimit:TokensPerMinute"] = "50",
     };
 }
@@ -24,7 +23,7 @@ public sealed class RateLimitTests(LimitedBotHostFactory factory) : IClassFixtur
     public async Task The_api_answers_429_with_retry_after_past_the_budget()
     {
         await factory.ReadyAsync();
-        var client = factory.CreateClient();
+        var client = factory.ClientFrom("203.0.113.7");
 
         for (var i = 0; i < 2; i++)
             Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/ask", new { question = "What runs on Amazon Bedrock?" })).StatusCode);
