@@ -1,6 +1,6 @@
-using System.Text;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text;
 using Assistant.Core;
 using Assistant.Core.Ledger;
 using Microsoft.Extensions.AI;
