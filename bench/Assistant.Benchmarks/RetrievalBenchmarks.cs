@@ -63,6 +63,7 @@ public class RetrievalBenchmarks
     {
         var random = new Random(42);
         await using var builder = await store.BeginBuildAsync(new IndexManifest("snowflake-arctic-embed-xs", dimensions, DateTimeOffset.UtcNow), fresh: true);
+        var documents = new List<(DocumentInfo, IReadOnlyList<Chunk>)>();
         for (var d = 0; d * 100 < chunks; d++)
         {
             var info = new DocumentInfo
@@ -88,8 +89,9 @@ public class RetrievalBenchmarks
                 vectors.Add(v);
             }
             await builder.UpsertAsync(new SourceDocument(info, "", $"hash-{d}"), list, vectors);
+            documents.Add((info, list));
         }
-        await builder.CommitAsync();
+        await builder.CommitAsync(IndexStatistics.Of(documents, DomainKnowledge.LoadLexicon(Repo.Corpus)));
     }
 
     // A Zipf-like vocabulary of 5,000 words where the domain words sit at ranks 50-80, as real terms would.

@@ -33,10 +33,9 @@ public interface IAnswerer
 }
 
 /// <summary>Everything the engine reads for one index version: taxonomy, lexicon, settings, the term statistics of the
-/// passages, and the terms ledger with its vectors.</summary>
+/// passages (counted at ingest), and the terms ledger with its vectors. It reads no chunk until a passage is asked for.</summary>
 public sealed partial class AnswerKnowledge
 {
-    private readonly Dictionary<string, List<(Chunk Chunk, string Clean)>> _chunks = new(StringComparer.Ordinal);
     private readonly IPassageIndex _index;
     private readonly HashSet<string> _vocabulary;
     private readonly HashSet<string> _vocabularyWords;
@@ -48,7 +47,7 @@ public sealed partial class AnswerKnowledge
         Lexicon = lexicon;
         Settings = settings ?? new AnsweringSettings();
         Tagger = new LayerTagger(taxonomy);
-        var statistics = TermStatistics.From(index);
+        var statistics = new TermStatistics(index.Statistics);
         Matcher = new TermMatcher(lexicon, statistics);
         Analyzer = new QuestionAnalyzer(Matcher, Tagger);
         Stances = new StanceDetector(lexicon, Matcher);
@@ -59,15 +58,12 @@ public sealed partial class AnswerKnowledge
         Reasoner = new LedgerReasoner(Claims);
         LedgerComposer = new LedgerComposer(taxonomy, lexicon, Settings);
         LedgerReader = new LedgerReader(Claims, Ledger, Reasoner, taxonomy, Settings);
-        foreach (var doc in index.Documents)
-            _chunks[doc.Info.Id] = [.. index.ChunksOf(doc.Info.Id).Select(c => (c, QuoteText.Clean(c.Text)))];
         // Every word the sources, the terms and the lexicon use: a question word outside it names something they do not cover.
-        var texts = index.Documents.SelectMany(d => index.ChunksOf(d.Info.Id).Select(c => c.Text).Append(d.Info.Title))
-            .Concat(index.Ledger.Terms.SelectMany(t => t.Texts))
+        var texts = index.Ledger.Terms.SelectMany(t => t.Texts)
             .Concat(lexicon.Entities.SelectMany(e => e.Names))
             .Concat(lexicon.Aliases.Select(a => a.Meaning))
             .Concat(taxonomy.Layers.SelectMany(l => l.Questions.Append(l.Description).Append(l.Name)));
-        _vocabularyWords = texts.SelectMany(Core.Terms.Words).Where(w => w.Length >= 4).ToHashSet(StringComparer.Ordinal);
+        _vocabularyWords = texts.SelectMany(Core.Terms.Words).Where(w => w.Length >= 4).Concat(index.Statistics.Words).ToHashSet(StringComparer.Ordinal);
         LedgerYears = index.Ledger.Terms.SelectMany(t => t.States).SelectMany(s => s.Figures).Where(f => YearOnly().IsMatch(f)).ToHashSet(StringComparer.Ordinal);
         _vocabulary = _vocabularyWords.Select(Core.Terms.Stem).Concat(statistics.Stems).Concat(lexicon.Vocabulary).ToHashSet(StringComparer.Ordinal);
     }
@@ -133,14 +129,15 @@ public sealed partial class AnswerKnowledge
     /// <summary>The passage a ledger quote comes from: the chunk of its document that contains its first words.</summary>
     public Passage? PassageOf(string docId, string quote)
     {
-        if (!_chunks.TryGetValue(docId, out var chunks))
+        var info = _index.Documents.FirstOrDefault(d => d.Info.Id == docId)?.Info;
+        if (info is null)
             return null;
+        var chunks = _index.ChunksOf(docId).Select(c => (Chunk: c, Clean: QuoteText.Clean(c.Text))).ToList();
         var clean = QuoteText.Clean(quote);
         var head = clean[..Math.Min(clean.Length, 60)];
         var hit = chunks.FirstOrDefault(c => c.Clean.Contains(clean, StringComparison.Ordinal)).Chunk
             ?? chunks.FirstOrDefault(c => c.Clean.Contains(head, StringComparison.Ordinal)).Chunk;
-        var info = _index.Documents.FirstOrDefault(d => d.Info.Id == docId)?.Info;
-        return hit is null || info is null ? null : new Passage(hit, info, 0, null, null, 0);
+        return hit is null ? null : new Passage(hit, info, 0, null, null, 0);
     }
 
     public LayerTaxonomy Taxonomy { get; }

@@ -123,7 +123,8 @@ public sealed partial class HybridRetriever(ServedIndex served, IEmbeddingGenera
         if (named.Count >= 2 && !view.Index.Ledger.Terms.Any(t => named.All(n => t.Parties.Contains(n) || t.Platforms.Any(l => knowledge.OwnerOf(l) == n))))
         {
             var names = named.Select(n => knowledge.Lexicon.Entities.First(e => e.Id == n).Names[0]).ToList();
-            if (!view.Index.Documents.Any(d => names.All(n => view.Index.ChunksOf(d.Info.Id).Any(c => c.Text.Contains(n, StringComparison.OrdinalIgnoreCase)))))
+            // Which parties each document names was counted at ingest.
+            if (!view.Index.Statistics.Mentions.Values.Any(parties => named.All(parties.Contains)))
                 return $"no source discusses {string.Join(" and ", names)} together";
         }
         return null;

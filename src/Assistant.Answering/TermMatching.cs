@@ -41,57 +41,37 @@ public sealed class StemmedText
     }
 }
 
-/// <summary>Document frequencies of stems over every sentence, heading and title of the index.</summary>
-public sealed class TermStatistics
+/// <summary>Document frequencies of stems over every sentence, heading and title of the index, as counted at ingest.</summary>
+public sealed class TermStatistics(IndexStatistics counts)
 {
-    private readonly Dictionary<string, int> _df = new(StringComparer.Ordinal);
-    private readonly int _n;
-
-    private readonly Dictionary<string, int> _capitalised = new(StringComparer.Ordinal);
-
-    public TermStatistics(IEnumerable<string> texts)
-    {
-        foreach (var t in texts)
-        {
-            _n++;
-            foreach (var s in Terms.Words(t).Select(Terms.Stem).Distinct())
-                _df[s] = _df.GetValueOrDefault(s) + 1;
-            foreach (var name in TermMatcher.EntitySpans(t))
-                _capitalised[name] = _capitalised.GetValueOrDefault(name) + 1;
-        }
-    }
+    private IReadOnlyDictionary<string, int> Df => counts.DocumentFrequencies;
 
     /// <summary>Whether the corpus writes this word as a name (capitalised inside sentences, more than once).</summary>
-    public bool IsName(string word) => _capitalised.GetValueOrDefault(word) >= 2;
+    public bool IsName(string word) => counts.Names.GetValueOrDefault(word) >= 2;
 
-    public static TermStatistics From(IPassageIndex index) =>
-        new(index.Documents.SelectMany(d => index.ChunksOf(d.Info.Id)
-            .SelectMany(c => c.Sentences.Select(c.SentenceText).Append(c.Section)))
-            .Concat(index.Documents.Select(d => d.Info.Title)));
-
-    public int DocumentFrequency(string stem) => _df.GetValueOrDefault(stem);
+    public int DocumentFrequency(string stem) => Df.GetValueOrDefault(stem);
 
     /// <summary>Every stem the corpus uses.</summary>
-    public IEnumerable<string> Stems => _df.Keys;
+    public IEnumerable<string> Stems => Df.Keys;
 
     /// <summary>BM25-style idf; a stem never seen gets the highest idf.</summary>
     public double Idf(string stem)
     {
-        var df = _df.GetValueOrDefault(stem);
-        return Math.Log(1 + ((_n - df + 0.5) / (df + 0.5)));
+        var df = Df.GetValueOrDefault(stem);
+        return Math.Log(1 + ((counts.Texts - df + 0.5) / (df + 0.5)));
     }
 
-    public int Texts => _n;
+    public int Texts => counts.Texts;
 
     /// <summary>Document frequency of a phrase, approximated by its rarest word.</summary>
     public int PhraseFrequency(string stemmedPhrase) =>
         stemmedPhrase.Split(' ').Where(w => !Terms.IsStopWord(w)).Select(DocumentFrequency).DefaultIfEmpty(0).Min();
 
-    public double IdfOfFrequency(int df) => Math.Log(1 + ((_n - Math.Min(df, _n) + 0.5) / (Math.Min(df, _n) + 0.5)));
+    public double IdfOfFrequency(int df) => Math.Log(1 + ((counts.Texts - Math.Min(df, counts.Texts) + 0.5) / (Math.Min(df, counts.Texts) + 0.5)));
 
     /// <summary>Whether every content word of the phrase occurs somewhere in the corpus.</summary>
     public bool Known(string stemmedPhrase) =>
-        stemmedPhrase.Split(' ').Where(w => !Terms.IsStopWord(w)).All(w => _df.ContainsKey(w));
+        stemmedPhrase.Split(' ').Where(w => !Terms.IsStopWord(w)).All(w => Df.ContainsKey(w));
 }
 
 /// <summary>Matches query terms against sentences through the lexicon's synonyms.</summary>
@@ -160,7 +140,7 @@ public sealed class TermMatcher(Lexicon lexicon, TermStatistics statistics)
     {
         var words = Terms.Words(text).ToArray();
         var stems = words.Select(Terms.Stem).ToArray();
-        var entities = EntitySpans(text);
+        var entities = Terms.NameWords(text);
         entities.UnionWith(words.Where(statistics.IsName));
         var result = new List<QueryTerm>();
         for (var i = 0; i < stems.Length;)
@@ -179,32 +159,5 @@ public sealed class TermMatcher(Lexicon lexicon, TermStatistics statistics)
             i++;
         }
         return result.DistinctBy(t => t.Stem).ToList();
-    }
-
-    /// <summary>Folded words that are written as names: capitalised after the first word, or all capitals.</summary>
-    internal static HashSet<string> EntitySpans(string text)
-    {
-        var raw = text.Split((char[])[' ', '\t', '\n', ',', '?', '!', ';', ':', '(', ')', '"', '\u201C', '\u201D'], StringSplitOptions.RemoveEmptyEntries);
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < raw.Length; i++)
-        {
-            var w = raw[i].Trim('.', '\'', '\u2019', '\u2018');
-            // "xAI", "iPhone": a capital inside a word marks a name too.
-            var innerCapital = w.Length >= 2 && char.IsLower(w[0]) && w.Skip(1).Any(char.IsUpper);
-            if (innerCapital)
-            {
-                foreach (var word in Terms.Words(w))
-                    set.Add(word);
-                continue;
-            }
-            if (w.Length < 2 || !char.IsUpper(w[0]))
-                continue;
-            var allCaps = w.Count(char.IsLetter) >= 2 && w.Where(char.IsLetter).All(char.IsUpper);
-            if (i == 0 && !allCaps && !w.Skip(1).Any(char.IsUpper))
-                continue;
-            foreach (var word in Terms.Words(w))
-                set.Add(word);
-        }
-        return set;
     }
 }

@@ -30,8 +30,11 @@ public interface IPassageIndex : IDisposable
 
     Task<IReadOnlyList<Passage>> SearchAsync(HybridQuery query, CancellationToken ct = default);
 
-    /// <summary>All chunks of one document in order (for context around a hit).</summary>
+    /// <summary>All chunks of one document in order (for context around a hit); a store may read them only when asked.</summary>
     IReadOnlyList<Chunk> ChunksOf(string docId);
+
+    /// <summary>The statistics of all the passages, counted at ingest (read without reading the chunks).</summary>
+    IndexStatistics Statistics { get; }
 
     /// <summary>Every document with its chunks and their vectors, for copying the index into another store without embedding again.</summary>
     IAsyncEnumerable<IndexedContent> ExportAsync(CancellationToken ct = default);
@@ -69,8 +72,8 @@ public interface IIndexBuilder : IAsyncDisposable
     /// recording <paramref name="version"/> (the ledger's hash with whatever else changes how its wordings are embedded).</summary>
     Task ReplaceTermsAsync(TermsLedger ledger, IReadOnlyList<TermVector> vectors, string version, CancellationToken ct = default);
 
-    /// <summary>Swaps the new version in atomically.</summary>
-    Task CommitAsync(CancellationToken ct = default);
+    /// <summary>Stores the statistics of all the new version's passages with it and swaps it in atomically.</summary>
+    Task CommitAsync(IndexStatistics statistics, CancellationToken ct = default);
 }
 
 /// <summary>The index is missing, was built by another embedding model, or cannot be read.</summary>

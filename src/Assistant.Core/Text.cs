@@ -206,6 +206,33 @@ public static class Terms
         string.Join(' ', Words(phrase).Select(Stem));
 
     public static string ToTitle(string s) => CultureInfo.InvariantCulture.TextInfo.ToTitleCase(s);
+
+    /// <summary>Folded words that are written as names: capitalised after the first word, or all capitals.</summary>
+    public static HashSet<string> NameWords(string text)
+    {
+        var raw = text.Split((char[])[' ', '\t', '\n', ',', '?', '!', ';', ':', '(', ')', '"', '\u201C', '\u201D'], StringSplitOptions.RemoveEmptyEntries);
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < raw.Length; i++)
+        {
+            var w = raw[i].Trim('.', '\'', '\u2019', '\u2018');
+            // "xAI", "iPhone": a capital inside a word marks a name too.
+            var innerCapital = w.Length >= 2 && char.IsLower(w[0]) && w.Skip(1).Any(char.IsUpper);
+            if (innerCapital)
+            {
+                foreach (var word in Words(w))
+                    set.Add(word);
+                continue;
+            }
+            if (w.Length < 2 || !char.IsUpper(w[0]))
+                continue;
+            var allCaps = w.Count(char.IsLetter) >= 2 && w.Where(char.IsLetter).All(char.IsUpper);
+            if (i == 0 && !allCaps && !w.Skip(1).Any(char.IsUpper))
+                continue;
+            foreach (var word in Words(w))
+                set.Add(word);
+        }
+        return set;
+    }
 }
 
 /// <summary>The one date format of the assistant (ISO 8601 days), for settings, the answer contract, the index and messages.</summary>

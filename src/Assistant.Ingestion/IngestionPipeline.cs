@@ -67,12 +67,15 @@ public sealed class IngestionPipeline(
         await using var _ = builder.ConfigureAwait(false);
         var existing = builder.ExistingHashes;
 
-        var changed = documents.Where(d => !existing.TryGetValue(d.Info.Id, out var h) || h != d.ContentHash).ToList();
+        bool Changed(SourceDocument d) => !existing.TryGetValue(d.Info.Id, out var h) || h != d.ContentHash;
+        var changed = documents.Where(Changed).ToList();
         var removed = existing.Keys.Except(documents.Select(d => d.Info.Id)).ToList();
         foreach (var id in removed)
             await builder.DeleteAsync(id, ct).ConfigureAwait(false);
 
-        var work = changed.Select(d => (Doc: d, Chunks: chunker.Chunk(d))).ToList();
+        // Every document is chunked (cheap beside embedding) so that the statistics cover the whole version.
+        var chunked = documents.Select(d => (Doc: d, Chunks: chunker.Chunk(d))).ToList();
+        var work = chunked.Where(w => Changed(w.Doc)).ToList();
         var total = work.Sum(w => w.Chunks.Count);
         var done = 0;
         progress?.Report(new IngestProgress("embed", 0, total));
@@ -95,7 +98,7 @@ public sealed class IngestionPipeline(
             await builder.ReplaceTermsAsync(ledger, await EmbedTermsAsync(ledger, progress, ct).ConfigureAwait(false), termsVersion, ct).ConfigureAwait(false);
         progress?.Report(new IngestProgress("swap", 0, 1));
         var chunkCount = builder.ChunkCount;
-        await builder.CommitAsync(ct).ConfigureAwait(false);
+        await builder.CommitAsync(IndexStatistics.Of(chunked.Select(w => (w.Doc.Info, w.Chunks)), lexicon), ct).ConfigureAwait(false);
         progress?.Report(new IngestProgress("swap", 1, 1));
 
         var added = changed.Count(d => !existing.ContainsKey(d.Info.Id));

@@ -2,7 +2,7 @@ using Assistant.Core;
 
 namespace Assistant.Retrieval;
 
-/// <summary>Copies an index into another store (the embedded one into Qdrant) with its vectors: nothing is embedded again.</summary>
+/// <summary>Copies an index into another store (the embedded one into Qdrant) with its vectors and statistics: nothing is embedded again.</summary>
 public static class IndexMigration
 {
     /// <summary>Builds a fresh version in <paramref name="target"/> from <paramref name="source"/> and swaps it in; returns the chunks copied.</summary>
@@ -17,7 +17,7 @@ public static class IndexMigration
             done += chunks.Count;
             progress?.Report((done, source.ChunkCount));
         }
-        await builder.CommitAsync(ct).ConfigureAwait(false);
+        await builder.CommitAsync(source.Statistics, ct).ConfigureAwait(false);
         return done;
     }
 }

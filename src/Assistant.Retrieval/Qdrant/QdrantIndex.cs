@@ -6,15 +6,19 @@ using Qdrant.Client.Grpc;
 namespace Assistant.Retrieval.Qdrant;
 
 /// <summary>Reading the Qdrant index: hybrid search in one Query API call (dense and sparse prefetch fused by RRF,
-/// filtered by date), and the chunk texts kept in memory for context and term statistics.</summary>
-/// <remarks>Search goes through the alias, so a query sees one whole version, old or new. The in-memory texts are
-/// the version read at open; a host picks up a re-index when it restarts.</remarks>
+/// filtered by date); the documents, the terms ledger and the statistics read at open; a document's chunks read when asked.</summary>
+/// <remarks>Search and chunk reads go through the alias, so each sees one whole version, old or new; what was read at open
+/// is the version current then, until the host serves a newer one. Memory does not grow with the chunks.</remarks>
 public sealed class QdrantIndex : IPassageIndex
 {
-    private readonly QdrantIndexStore _store;
-    private readonly Dictionary<string, List<Chunk>> _byDocument = new(StringComparer.Ordinal);
+    // Ledger answers quote the passages of a few documents again and again.
+    private const int CachedDocuments = 64;
 
-    internal QdrantIndex(QdrantIndexStore store, IndexManifest manifest, IReadOnlyList<RetrievedPoint> points, IReadOnlyList<RetrievedPoint> terms)
+    private readonly QdrantIndexStore _store;
+    private readonly Dictionary<string, IReadOnlyList<Chunk>> _cache = new(StringComparer.Ordinal);
+    private readonly Queue<string> _cacheOrder = new();
+
+    internal QdrantIndex(QdrantIndexStore store, IndexManifest manifest, IReadOnlyList<RetrievedPoint> firstChunks, IReadOnlyList<RetrievedPoint> terms, IndexStatistics statistics)
     {
         var ordered = terms.OrderBy(p => p.Payload["position"].IntegerValue).ToList();
         Ledger = new TermsLedger([.. ordered.Where(p => p.Payload.ContainsKey("term_json")).Select(p => TermsLedger.Deserialize(p.Payload["term_json"].StringValue))]);
@@ -22,15 +26,10 @@ public sealed class QdrantIndex : IPassageIndex
             QdrantPoints.DenseOf(p.Vectors.Vectors.Vectors[QdrantPoints.Dense]).ToArray()))];
         _store = store;
         Manifest = manifest;
-        var documents = new Dictionary<string, IndexedDocument>(StringComparer.Ordinal);
-        foreach (var group in points.GroupBy(p => p.Payload["doc_id"].StringValue))
-        {
-            var first = group.First().Payload;
-            documents[group.Key] = new IndexedDocument(QdrantPoints.Document(first), first["content_hash"].StringValue, group.Count());
-            _byDocument[group.Key] = [.. group.Select(p => QdrantPoints.Chunk(p.Payload)).OrderBy(c => c.Ordinal)];
-        }
-        Documents = [.. documents.Values.OrderBy(d => d.Info.Date).ThenBy(d => d.Info.Id, StringComparer.Ordinal)];
-        ChunkCount = points.Count;
+        Statistics = statistics;
+        Documents = [.. firstChunks.Select(p => new IndexedDocument(QdrantPoints.Document(p.Payload), p.Payload["content_hash"].StringValue, (int)p.Payload["doc_chunks"].IntegerValue))
+            .OrderBy(d => d.Info.Date).ThenBy(d => d.Info.Id, StringComparer.Ordinal)];
+        ChunkCount = Documents.Sum(d => d.Chunks);
     }
 
     public IndexManifest? Manifest { get; }
@@ -39,11 +38,32 @@ public sealed class QdrantIndex : IPassageIndex
 
     public IReadOnlyList<TermVector> TermVectors { get; }
 
+    public IndexStatistics Statistics { get; }
+
     public IReadOnlyList<IndexedDocument> Documents { get; }
 
     public int ChunkCount { get; }
 
-    public IReadOnlyList<Chunk> ChunksOf(string docId) => _byDocument.TryGetValue(docId, out var list) ? list : [];
+    public IReadOnlyList<Chunk> ChunksOf(string docId)
+    {
+        lock (_cache)
+        {
+            if (_cache.TryGetValue(docId, out var cached))
+                return cached;
+        }
+        // The port is synchronous (the engine looks up a quote's passage while composing): one scroll call, waited for.
+        var points = _store.Call(() => _store.ScrollAllAsync(_store.Alias, withVectors: false, CancellationToken.None, QdrantPoints.ChunksOf(docId)),
+            $"read the chunks of {docId}").GetAwaiter().GetResult();
+        IReadOnlyList<Chunk> chunks = [.. points.Select(p => QdrantPoints.Chunk(p.Payload)).OrderBy(c => c.Ordinal)];
+        lock (_cache)
+        {
+            if (_cache.TryAdd(docId, chunks))
+                _cacheOrder.Enqueue(docId);
+            if (_cacheOrder.Count > CachedDocuments)
+                _cache.Remove(_cacheOrder.Dequeue());
+        }
+        return chunks;
+    }
 
     public async Task<IReadOnlyList<Passage>> SearchAsync(HybridQuery query, CancellationToken ct = default)
     {

@@ -11,12 +11,14 @@ namespace Assistant.Retrieval.Qdrant;
 
 /// <summary>The index in Qdrant: readers query an alias; every build is a new collection swapped in under it.</summary>
 /// <remarks>One collection per version, named "{alias}-{UTC timestamp}", with a named dense vector (cosine), a named
-/// sparse vector with Qdrant's IDF modifier for keywords, payload indexes on layers, doc_id and date, and the
-/// index manifest in the collection's metadata. A commit moves the alias in one UpdateAliases call.</remarks>
+/// sparse vector with Qdrant's IDF modifier for keywords, payload indexes on layers, doc_id, date, kind and ordinal, the
+/// index manifest in the collection's metadata and the passages' statistics in points of their own. A commit moves the
+/// alias in one UpdateAliases call.</remarks>
 public sealed class QdrantIndexStore : IIndexStore, IDisposable
 {
-    // 2: sentence layers stored as ids (not bit positions of the taxonomy's order).
-    public const int SchemaVersion = 2;
+    // 2: sentence layers stored as ids (not bit positions of the taxonomy's order); 3: the statistics points and each
+    // document's chunk count on its chunks.
+    public const int SchemaVersion = 3;
     internal const int Batch = 128;
 
     private readonly ILogger _log;
@@ -48,9 +50,10 @@ public sealed class QdrantIndexStore : IIndexStore, IDisposable
         var collection = await CurrentCollectionAsync(ct).ConfigureAwait(false)
             ?? throw new IndexUnavailableException($"No index in {Description}. Run `assistant ingest` or `assistant migrate --to qdrant` to build it.");
         var manifest = await ManifestAsync(collection, ct).ConfigureAwait(false);
-        var points = await Call(() => ScrollAllAsync(collection, withVectors: false, ct, QdrantPoints.ChunksOnly()), "read the index").ConfigureAwait(false);
+        var documents = await Call(() => ScrollAllAsync(collection, withVectors: false, ct, QdrantPoints.FirstChunks(), QdrantPoints.DocumentFields()), "read the documents").ConfigureAwait(false);
         var terms = await Call(() => ScrollAllAsync(collection, withVectors: true, ct, QdrantPoints.TermsOnly()), "read the terms ledger").ConfigureAwait(false);
-        return new QdrantIndex(this, manifest, points, terms);
+        var statistics = await Call(() => ScrollAllAsync(collection, withVectors: false, ct, QdrantPoints.StatisticsOnly(), limit: 1), "read the statistics").ConfigureAwait(false);
+        return new QdrantIndex(this, manifest, documents, terms, QdrantPoints.Statistics(statistics));
     }
 
     public async Task<IIndexBuilder> BeginBuildAsync(IndexManifest manifest, bool fresh, CancellationToken ct = default)
@@ -114,15 +117,17 @@ public sealed class QdrantIndexStore : IIndexStore, IDisposable
         await Client.CreatePayloadIndexAsync(name, "doc_id", PayloadSchemaType.Keyword, cancellationToken: ct).ConfigureAwait(false);
         await Client.CreatePayloadIndexAsync(name, "date", PayloadSchemaType.Datetime, cancellationToken: ct).ConfigureAwait(false);
         await Client.CreatePayloadIndexAsync(name, QdrantPoints.Kind, PayloadSchemaType.Keyword, cancellationToken: ct).ConfigureAwait(false);
+        await Client.CreatePayloadIndexAsync(name, "ordinal", PayloadSchemaType.Integer, cancellationToken: ct).ConfigureAwait(false);
     }
 
-    internal async Task<List<RetrievedPoint>> ScrollAllAsync(string collection, bool withVectors, CancellationToken ct, Filter? filter = null)
+    internal async Task<List<RetrievedPoint>> ScrollAllAsync(string collection, bool withVectors, CancellationToken ct, Filter? filter = null,
+        WithPayloadSelector? payload = null, uint limit = 256)
     {
         var all = new List<RetrievedPoint>();
         PointId? offset = null;
         do
         {
-            var page = await Client.ScrollAsync(collection, filter: filter, limit: 256, offset: offset, payloadSelector: true,
+            var page = await Client.ScrollAsync(collection, filter: filter, limit: limit, offset: offset, payloadSelector: payload ?? true,
                 vectorsSelector: withVectors, cancellationToken: ct).ConfigureAwait(false);
             all.AddRange(page.Result);
             offset = page.NextPageOffset;
@@ -190,10 +195,12 @@ internal sealed class QdrantIndexBuilder(QdrantIndexStore store, string collecti
         ExistingLedgerHash = version;
     }
 
-    /// <summary>Copies every point (vectors included) of the current version, so unchanged documents are not re-embedded.</summary>
+    /// <summary>Copies every chunk and term point (vectors included) of the current version, so unchanged documents are not
+    /// re-embedded; the statistics are written anew on commit.</summary>
     internal async Task CopyFromAsync(string source, CancellationToken ct)
     {
         var points = await store.Call(() => store.ScrollAllAsync(source, withVectors: true, ct), $"copy collection {source}").ConfigureAwait(false);
+        points.RemoveAll(p => !QdrantPoints.IsChunk(p.Payload) && !QdrantPoints.IsTerm(p.Payload));
         foreach (var batch in points.Chunk(QdrantIndexStore.Batch))
         {
             var copies = batch.Select(p =>
@@ -206,7 +213,7 @@ internal sealed class QdrantIndexBuilder(QdrantIndexStore store, string collecti
             }).ToList();
             await store.Call(() => store.Client.UpsertAsync(collection, copies, wait: true, cancellationToken: ct), $"copy points into {collection}").ConfigureAwait(false);
         }
-        foreach (var group in points.Where(p => !QdrantPoints.IsTerm(p.Payload)).GroupBy(p => p.Payload["doc_id"].StringValue))
+        foreach (var group in points.Where(p => QdrantPoints.IsChunk(p.Payload)).GroupBy(p => p.Payload["doc_id"].StringValue))
             _documents[group.Key] = (group.First().Payload["content_hash"].StringValue, group.Count());
         ExistingLedgerHash = points.FirstOrDefault(p => QdrantPoints.IsTerm(p.Payload))?.Payload["ledger_hash"].StringValue;
     }
@@ -220,7 +227,7 @@ internal sealed class QdrantIndexBuilder(QdrantIndexStore store, string collecti
         // Stale points of an earlier version of the document go first; the new ones have ids of their own content.
         if (_documents.ContainsKey(document.Info.Id))
             await DeleteAsync(document.Info.Id, ct).ConfigureAwait(false);
-        foreach (var batch in chunks.Select((c, i) => QdrantPoints.ToPoint(document, c, vectors[i])).Chunk(QdrantIndexStore.Batch))
+        foreach (var batch in chunks.Select((c, i) => QdrantPoints.ToPoint(document, c, vectors[i], chunks.Count)).Chunk(QdrantIndexStore.Batch))
             await store.Call(() => store.Client.UpsertAsync(collection, batch, wait: true, cancellationToken: ct), $"upsert into {collection}").ConfigureAwait(false);
         _documents[document.Info.Id] = (document.ContentHash, chunks.Count);
     }
@@ -232,8 +239,11 @@ internal sealed class QdrantIndexBuilder(QdrantIndexStore store, string collecti
         _documents.Remove(docId);
     }
 
-    public async Task CommitAsync(CancellationToken ct = default)
+    public async Task CommitAsync(IndexStatistics statistics, CancellationToken ct = default)
     {
+        await store.Call(() => store.Client.DeleteAsync(collection, QdrantPoints.StatisticsOnly(), wait: true, cancellationToken: ct), $"delete the statistics from {collection}").ConfigureAwait(false);
+        foreach (var part in QdrantPoints.ToStatisticsPoints(statistics))
+            await store.Call(() => store.Client.UpsertAsync(collection, [part], wait: true, cancellationToken: ct), $"upsert the statistics into {collection}").ConfigureAwait(false);
         var operations = new List<AliasOperations>();
         if (previous is not null)
             operations.Add(new AliasOperations { DeleteAlias = new DeleteAlias { AliasName = store.Alias } });

@@ -13,20 +13,65 @@ internal static class QdrantPoints
     public const string Dense = "dense";
     public const string Keywords = "keywords";
 
-    /// <summary>Payload field whose value <see cref="TermKind"/> marks the points of the terms ledger (chunk points carry
-    /// their document's kind in it, e.g. "summary").</summary>
+    /// <summary>Payload field whose value <see cref="TermKind"/> or <see cref="StatisticsKind"/> marks the points of the terms
+    /// ledger and of the statistics (chunk points carry their document's kind in it, e.g. "summary").</summary>
     public const string Kind = "kind";
     public const string TermKind = "term";
+    public const string StatisticsKind = "statistics";
 
     /// <summary>Whether a stored point is one of the terms ledger's (the same test as <see cref="TermsOnly"/>).</summary>
     public static bool IsTerm(Google.Protobuf.Collections.MapField<string, Value> payload) =>
         payload.TryGetValue(Kind, out var kind) && kind.StringValue == TermKind;
 
+    /// <summary>Whether a stored point is a chunk's (the same test as <see cref="ChunksOnly"/>).</summary>
+    public static bool IsChunk(Google.Protobuf.Collections.MapField<string, Value> payload) =>
+        !payload.TryGetValue(Kind, out var kind) || kind.StringValue is not (TermKind or StatisticsKind);
+
     /// <summary>Chunk points only (passage search, reading and copying chunks).</summary>
-    public static Filter ChunksOnly() => new() { MustNot = { Conditions.MatchKeyword(Kind, TermKind) } };
+    public static Filter ChunksOnly() => new() { MustNot = { Conditions.Match(Kind, [TermKind, StatisticsKind]) } };
+
+    /// <summary>The chunk points of one document.</summary>
+    public static Filter ChunksOf(string docId) => new(ChunksOnly()) { Must = { Conditions.MatchKeyword("doc_id", docId) } };
+
+    /// <summary>The first chunk point of every document, which lists the documents.</summary>
+    public static Filter FirstChunks() => new(ChunksOnly()) { Must = { Conditions.Match("ordinal", 0) } };
+
+    /// <summary>The payload fields of a chunk point that describe its document (not the chunk's text).</summary>
+    public static WithPayloadSelector DocumentFields() => new()
+    {
+        Include = new PayloadIncludeSelector
+        {
+            Fields = { "doc_id", "title", "date", "date_inferred", "publisher", "url", "confidence", Kind, "doc_layers", "path", "content_hash", "doc_chunks" },
+        },
+    };
 
     /// <summary>The terms ledger's points only.</summary>
     public static Filter TermsOnly() => new() { Must = { Conditions.MatchKeyword(Kind, TermKind) } };
+
+    /// <summary>The statistics' points only.</summary>
+    public static Filter StatisticsOnly() => new() { Must = { Conditions.MatchKeyword(Kind, StatisticsKind) } };
+
+    // Parts keep each point, and so each scroll page of one point, far below gRPC's 4 MB message limit.
+    private const int StatisticsPartLength = 1 << 20;
+
+    /// <summary>The statistics as points without vectors, their JSON cut into parts (JSON escapes every non-ASCII
+    /// character, so a cut never splits one).</summary>
+    public static IEnumerable<PointStruct> ToStatisticsPoints(IndexStatistics statistics) =>
+        statistics.ToJson().Chunk(StatisticsPartLength).Select((part, i) =>
+        {
+            var point = new PointStruct
+            {
+                Id = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"statistics\n{i}")).AsSpan(0, 16)),
+                Vectors = new Vectors { Vectors_ = new NamedVectors() },
+            };
+            point.Payload[Kind] = StatisticsKind;
+            point.Payload["part"] = i;
+            point.Payload["json"] = new string(part);
+            return point;
+        });
+
+    public static IndexStatistics Statistics(IEnumerable<RetrievedPoint> parts) =>
+        IndexStatistics.FromJson(string.Concat(parts.OrderBy(p => p.Payload["part"].IntegerValue).Select(p => p.Payload["json"].StringValue)));
 
     /// <summary>A term's statement or phrasing as a point: its vector, the term id and text, layer and first date; the
     /// statement's point (ordinal 0) also carries the whole term as JSON, which readers rebuild the ledger from.</summary>
@@ -107,7 +152,7 @@ internal static class QdrantPoints
     public static IReadOnlyList<float> DenseOf(VectorOutput v) => v.Dense?.Data ?? v.Data;
 #pragma warning restore CS0612
 
-    public static PointStruct ToPoint(SourceDocument doc, Chunk chunk, ReadOnlyMemory<float> vector)
+    public static PointStruct ToPoint(SourceDocument doc, Chunk chunk, ReadOnlyMemory<float> vector, int chunks)
     {
         var info = doc.Info;
         var point = new PointStruct
@@ -133,6 +178,7 @@ internal static class QdrantPoints
         p["doc_layers"] = info.Layers.ToArray();
         p["path"] = info.Path;
         p["content_hash"] = doc.ContentHash;
+        p["doc_chunks"] = chunks;
         p["ordinal"] = chunk.Ordinal;
         p["section"] = chunk.Section;
         p["text"] = chunk.Text;

@@ -70,6 +70,11 @@ public sealed class SqliteIndex : IPassageIndex
         }
         _vectors = [.. vectors];
         (Ledger, TermVectors) = ReadTerms(_connection);
+        using (var cmd = _connection.CreateCommand())
+        {
+            cmd.CommandText = "SELECT json FROM statistics";
+            Statistics = IndexStatistics.FromJson((string)cmd.ExecuteScalar()!);
+        }
         foreach (var (id, doc) in _documents)
             _documents[id] = doc with { Chunks = counts.GetValueOrDefault(id) };
         Documents = _documents.Values.OrderBy(d => d.Info.Date).ThenBy(d => d.Info.Id, StringComparer.Ordinal).ToList();
@@ -80,6 +85,8 @@ public sealed class SqliteIndex : IPassageIndex
     public TermsLedger Ledger { get; }
 
     public IReadOnlyList<TermVector> TermVectors { get; }
+
+    public IndexStatistics Statistics { get; }
 
     private static (TermsLedger, IReadOnlyList<TermVector>) ReadTerms(SqliteConnection c)
     {

@@ -14,8 +14,9 @@ namespace Assistant.Retrieval.Sqlite;
 /// </remarks>
 public sealed class SqliteIndexStore(string path) : IIndexStore
 {
-    // 4: layers stored as ids (not bit positions of the taxonomy's order); 5: the terms ledger and its vectors.
-    internal const int SchemaVersion = 5;
+    // 4: layers stored as ids (not bit positions of the taxonomy's order); 5: the terms ledger and its vectors;
+    // 6: the statistics of the passages.
+    internal const int SchemaVersion = 6;
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
@@ -101,6 +102,7 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
         CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
         CREATE TABLE IF NOT EXISTS terms (ordinal INTEGER PRIMARY KEY, id TEXT NOT NULL, layer TEXT NOT NULL, since TEXT NOT NULL, json TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS term_texts (term_id TEXT NOT NULL, ordinal INTEGER NOT NULL, text TEXT NOT NULL, vector BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS statistics (json TEXT NOT NULL);
         """;
 
     private readonly SqliteIndexStore _store;
@@ -284,14 +286,20 @@ internal sealed class SqliteIndexBuilder : IIndexBuilder
         }
     }
 
-    public Task CommitAsync(CancellationToken ct = default)
+    public Task CommitAsync(IndexStatistics statistics, CancellationToken ct = default)
     {
-        Commit();
+        Commit(statistics);
         return Task.CompletedTask;
     }
 
-    private void Commit()
+    private void Commit(IndexStatistics statistics)
     {
+        Execute("DELETE FROM statistics");
+        using (var cmd = Command("INSERT INTO statistics (json) VALUES ($json)"))
+        {
+            cmd.Parameters.AddWithValue("$json", statistics.ToJson());
+            cmd.ExecuteNonQuery();
+        }
         var meta = new Dictionary<string, string>
         {
             ["schema_version"] = SqliteIndexStore.SchemaVersion.ToString(CultureInfo.InvariantCulture),

@@ -9,7 +9,7 @@ public sealed class StanceDetectorTests
     private static readonly Lexicon Lexicon = DomainKnowledge.LoadLexicon(RepoPaths.Corpus);
     private static readonly LayerTaxonomy Taxonomy = DomainKnowledge.LoadTaxonomy(RepoPaths.Corpus);
 
-    private static readonly TermMatcher Matcher = new(Lexicon, new TermStatistics(
+    private static readonly TermMatcher Matcher = new(Lexicon, new TermStatistics(IndexStatistics.OfTexts(
     [
         "OpenAI core AI models remain hosted on Microsoft Azure.",
         "OpenAI launched stateful services on AWS Bedrock.",
@@ -20,7 +20,7 @@ public sealed class StanceDetectorTests
         "Google Cloud rents capacity to OpenAI. Oracle sells credits.",
         "The partnership remains aligned on responsible AI.",
         "Filler sentence one.", "Filler sentence two.", "Filler sentence three.", "Filler sentence four.",
-    ]));
+    ])));
 
     private static readonly StanceDetector Detector = new(Lexicon, Matcher);
 

@@ -7,7 +7,7 @@ namespace Assistant.Tests.Answering;
 public sealed class TermMatcherTests
 {
     private static readonly Lexicon Lexicon = DomainKnowledge.LoadLexicon(RepoPaths.Corpus);
-    private static readonly TermMatcher Matcher = new(Lexicon, new TermStatistics(["The Department of Defense signed", "Azure hosts the models", "Amazon invests"]));
+    private static readonly TermMatcher Matcher = new(Lexicon, new TermStatistics(IndexStatistics.OfTexts(["The Department of Defense signed", "Azure hosts the models", "Amazon invests"])));
 
     [Fact]
     public void Lexicon_phrases_become_one_term()
@@ -29,7 +29,7 @@ public sealed class TermMatcherTests
     [Fact]
     public void Names_are_capitalised_words_after_the_first()
     {
-        var names = TermMatcher.EntitySpans("What are the terms of Google's partnership with Anthropic?");
+        var names = Terms.NameWords("What are the terms of Google's partnership with Anthropic?");
 
         Assert.Contains("google", names);
         Assert.Contains("anthropic", names);

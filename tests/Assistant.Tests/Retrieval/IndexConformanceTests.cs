@@ -180,6 +180,26 @@ public abstract class IndexConformanceTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task The_statistics_of_every_passage_are_stored_with_the_version_and_follow_a_reingest()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        await Pipeline().RunAsync();
+        File.Delete(Path.Combine(_corpus.Dir, "round.md"));
+        await Pipeline().RunAsync();
+        using var index = await Store.OpenAsync();
+
+        var expected = IndexStatistics.Of(index.Documents.Select(d => (d.Info, index.ChunksOf(d.Info.Id))), DomainKnowledge.LoadLexicon(_corpus.Dir));
+
+        var stored = index.Statistics;
+        Assert.Equal(expected.Texts, stored.Texts);
+        Assert.Equal(expected.DocumentFrequencies.OrderBy(f => f.Key, StringComparer.Ordinal), stored.DocumentFrequencies.OrderBy(f => f.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.Names.OrderBy(f => f.Key, StringComparer.Ordinal), stored.Names.OrderBy(f => f.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.Words, stored.Words);
+        Assert.Equal(["amazon", "openai"], stored.Mentions["bedrock"].Order());
+        Assert.DoesNotContain("softbank", stored.Words);
+    }
+
+    [SkippableFact]
     public async Task A_query_during_a_reindex_sees_the_old_or_the_new_version_never_a_mix()
     {
         Skip.If(SkipReason is not null, SkipReason);

@@ -69,7 +69,7 @@ public sealed class QdrantWireTests : IAsyncLifetime
         var second = _qdrant.Requests<UpsertPoints>().SelectMany(u => u.Points).Skip(first.Count).OrderBy(p => p.Id.Uuid).ToList();
 
         Assert.Equal(first.Select(p => p.Id.Uuid), second.Select(p => p.Id.Uuid));
-        var pentagon = first.Single(p => p.Payload["doc_id"].StringValue == "pentagon");
+        var pentagon = first.Single(p => p.Payload.TryGetValue("doc_id", out var doc) && doc.StringValue == "pentagon");
         Assert.Equal("2026-03-02T00:00:00Z", pentagon.Payload["date"].StringValue);
         Assert.Contains("government", pentagon.Payload["layers"].ListValue.Values.Select(v => v.StringValue));
         Assert.Equal("Pentagon", pentagon.Payload["title"].StringValue);
@@ -100,6 +100,22 @@ public sealed class QdrantWireTests : IAsyncLifetime
             Assert.Equal(new DateTime(2026, 3, 31, 0, 0, 0, DateTimeKind.Utc), filter.Must.Single(c => c.Field.Key == "date").Field.DatetimeRange.Lte.ToDateTime());
         }
         Assert.Equal("pentagon", hits[0].Document.Id);
+    }
+
+    [Fact]
+    public async Task Opening_an_index_and_the_engine_over_it_reads_no_chunk_text_and_a_document_is_read_when_asked()
+    {
+        await Pipeline(_store).RunAsync();
+        var scrolled = _qdrant.ChunkTextsScrolled;
+
+        using var index = await _store.OpenAsync();
+        _ = new Assistant.Answering.AnswerKnowledge(DomainKnowledge.LoadTaxonomy(_corpus.Dir), DomainKnowledge.LoadLexicon(_corpus.Dir), index);
+
+        Assert.Equal(scrolled, _qdrant.ChunkTextsScrolled);
+        Assert.Equal(["hosting", "pentagon"], index.Documents.Select(d => d.Info.Id));
+        Assert.Equal(2, index.ChunkCount);
+        Assert.Contains("classified deployment", Assert.Single(index.ChunksOf("pentagon")).Text, StringComparison.Ordinal);
+        Assert.Equal(scrolled + 1, _qdrant.ChunkTextsScrolled);
     }
 
     [Fact]
@@ -158,6 +174,7 @@ public sealed class QdrantWireTests : IAsyncLifetime
         using var index = await _store.OpenAsync();
         Assert.Equal(source.Documents.Select(d => (d.Info.Id, d.ContentHash)), index.Documents.Select(d => (d.Info.Id, d.ContentHash)));
         Assert.Equal(source.Manifest!.EmbeddingModel, index.Manifest!.EmbeddingModel);
+        Assert.Equal(source.Statistics.ToJson(), index.Statistics.ToJson());
         var vector = (await _embedder.GenerateAsync(["Pentagon classified"]))[0].Vector;
         Assert.Equal("pentagon", (await index.SearchAsync(new HybridQuery("Pentagon classified", vector)))[0].Document.Id);
     }

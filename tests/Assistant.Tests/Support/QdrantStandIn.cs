@@ -41,6 +41,11 @@ public sealed class QdrantStandIn : IAsyncDisposable
 
     public IEnumerable<T> Requests<T>() where T : IMessage => Calls.Select(c => c.Request).OfType<T>();
 
+    /// <summary>How many chunk texts scroll responses have carried (points with a document id whose payload included "text").</summary>
+    public int ChunkTextsScrolled { get { lock (_gate) return _chunkTextsScrolled; } }
+
+    private int _chunkTextsScrolled;
+
     public static async Task<QdrantStandIn> StartAsync()
     {
         var standIn = new QdrantStandIn();
@@ -186,9 +191,10 @@ public sealed class QdrantStandIn : IAsyncDisposable
         var start = r.Offset is null ? 0 : ordered.FindIndex(p => p.Id.ToString() == r.Offset.ToString());
         var limit = (int)(r.HasLimit ? r.Limit : 10);
         var response = new ScrollResponse();
-        response.Result.AddRange(ordered.Skip(start).Take(limit).Select(p => Retrieved(p, r.WithVectors)));
+        response.Result.AddRange(ordered.Skip(start).Take(limit).Select(p => Retrieved(p, r.WithVectors, r.WithPayload)));
         if (start + limit < ordered.Count)
             response.NextPageOffset = ordered[start + limit].Id;
+        _chunkTextsScrolled += response.Result.Count(p => p.Payload.ContainsKey("doc_id") && p.Payload.ContainsKey("text"));
         return response;
     }
 
@@ -247,10 +253,12 @@ public sealed class QdrantStandIn : IAsyncDisposable
     private static SparseVector? SparseOf(PointStruct p, string name) =>
         p.Vectors.Vectors_.Vectors.TryGetValue(name, out var v) ? v.Sparse : null;
 
-    private static RetrievedPoint Retrieved(PointStruct p, WithVectorsSelector? with)
+    private static RetrievedPoint Retrieved(PointStruct p, WithVectorsSelector? with, WithPayloadSelector? payload)
     {
         var r = new RetrievedPoint { Id = p.Id, Vectors = Output(p, with) };
-        r.Payload.Add(p.Payload);
+        r.Payload.Add(p.Payload.Where(f => payload is null
+            || (payload.Include is { } include ? include.Fields.Contains(f.Key) : payload.Exclude is { } exclude ? !exclude.Fields.Contains(f.Key) : payload.Enable))
+            .ToDictionary(f => f.Key, f => f.Value));
         return r;
     }
 
@@ -285,6 +293,7 @@ public sealed class QdrantStandIn : IAsyncDisposable
             {
                 Match.MatchValueOneofCase.Keyword => values.Contains(m.Keyword),
                 Match.MatchValueOneofCase.Keywords => values.Any(m.Keywords.Strings.Contains),
+                Match.MatchValueOneofCase.Integer => value.IntegerValue == m.Integer,
                 _ => throw new RpcException(new Status(StatusCode.Unimplemented, $"match {m.MatchValueCase}")),
             };
         }
