@@ -1,6 +1,9 @@
 using Assistant.Answering;
+using Assistant.Answering.Ledger;
 using Assistant.Core;
 using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Assistant.Benchmarks;
 
@@ -12,6 +15,7 @@ public class AnswerBenchmarks
     private AnalyzedQuestion _question = null!;
     private IReadOnlyList<Passage> _passages = null!;
     private string _index = null!;
+    private readonly Dictionary<string, ReadOnlyMemory<float>> _claimVectors = new(StringComparer.Ordinal);
 
     [Params("Can OpenAI models run on AWS?", "How much did Amazon invest in OpenAI?")]
     public string Question { get; set; } = "";
@@ -23,6 +27,9 @@ public class AnswerBenchmarks
         _runtime = await Repo.StartAsync(_index);
         _question = _runtime.View.Knowledge.Analyzer.Analyze(Question);
         _passages = (await _runtime.RetrieveAsync(Question)).Passages;
+        // The claims' embeddings, computed once, so that the ledger reading is measured without the model.
+        var embedder = _runtime.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        await ReadLedger(async text => _claimVectors[text] = (await embedder.GenerateAsync([text]))[0].Vector);
     }
 
     [Benchmark(Description = "ask end to end (embed + retrieve + compose)")]
@@ -30,6 +37,12 @@ public class AnswerBenchmarks
 
     [Benchmark(Description = "retrieval only (embed + hybrid search + evidence)")]
     public Task<Retrieved> Retrieve() => _runtime.RetrieveAsync(Question);
+
+    [Benchmark(Description = "ledger reading only (claims read, matched to terms, judged; embeddings computed beforehand)")]
+    public Task<LedgerReading> Ledger() => ReadLedger(text => Task.FromResult(_claimVectors[text]));
+
+    private Task<LedgerReading> ReadLedger(Func<string, Task<ReadOnlyMemory<float>>> embed) =>
+        _runtime.View.Knowledge.LedgerReader.ReadAsync(ResolvedQuestion.Standalone(Question), _question.Form, null, embed);
 
     [Benchmark(Description = "composer only (evidence, verdict, text)")]
     public AnswerComposer.Composition Compose()

@@ -20,6 +20,8 @@ public sealed class LedgerMatcher
     private readonly AnsweringSettings _settings;
     private readonly Dictionary<string, HashSet<string>> _stems = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<HashSet<string>>> _wordings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<double>> _wordingMass = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _statementOrder = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _quotes = new(StringComparer.Ordinal);
 
     private readonly Dictionary<string, double> _idf = new(StringComparer.Ordinal);
@@ -46,6 +48,12 @@ public sealed class LedgerMatcher
             _idf[stem] = Math.Log(1 + ((n - df + 0.5) / (df + 0.5)));
         }
         _maxIdf = Math.Log(1 + ((n + 0.5) / 0.5));
+        // What every question would otherwise recompute per term: each wording's idf mass, the parties each statement names in order.
+        foreach (var term in ledger.Terms)
+        {
+            _wordingMass[term.Id] = [.. _wordings[term.Id].Select(w => w.Sum(x => _idf.GetValueOrDefault(x)))];
+            _statementOrder[term.Id] = Order(term.Statement);
+        }
         _known = corpusStems.Concat(_idf.Keys).ToHashSet(StringComparer.Ordinal);
         (_unrelated, _paraphrase) = Calibrate(ledger, vectors);
     }
@@ -89,6 +97,7 @@ public sealed class LedgerMatcher
                 dense[v.TermId] = (similarity, v.Text);
         }
         var words = ClaimWords(claim);
+        var order = Order(claim.Normalized);
         return _ledger.Terms
             .Select(t =>
             {
@@ -98,7 +107,7 @@ public sealed class LedgerMatcher
                 var entities = EntityAgreement(claim, t);
                 var score = (_settings.DenseWeight * similarity) + (_settings.LexicalWeight * lexical) + (_settings.EntityWeight * entities)
                     + (SharesFigure(claim, t) || (claim.AsksAmount && HasFigures(t)) ? _settings.FigureWeight : 0)
-                    - (Reversed(claim, t) ? _settings.ReversedPartiesPenalty : 0);
+                    - (Reversed(order, t) ? _settings.ReversedPartiesPenalty : 0);
                 return new TermMatch(t, score, similarity, lexical, entities, text);
             })
             .OrderByDescending(m => m.Score)
@@ -147,11 +156,10 @@ public sealed class LedgerMatcher
     /// <summary>Whether the term gives an amount in any state: what "how much" and "how large" ask for.</summary>
     private static bool HasFigures(Term term) => term.States.Any(s => s.Figures.Count > 0);
 
-    /// <summary>Whether the claim names the term statement's first two parties in the opposite order.</summary>
-    private bool Reversed(Claim claim, Term term)
+    /// <summary>Whether the claim (the parties it names, in order) names the term statement's first two parties in the opposite order.</summary>
+    private bool Reversed(List<string> inClaim, Term term)
     {
-        var inStatement = Order(term.Statement);
-        var inClaim = Order(claim.Normalized);
+        var inStatement = _statementOrder[term.Id];
         return inStatement.Count >= 2 && inClaim.Count >= 2 && inClaim.Contains(inStatement[0]) && inClaim.Contains(inStatement[1])
             && inClaim.IndexOf(inStatement[0]) > inClaim.IndexOf(inStatement[1]);
     }
@@ -167,7 +175,10 @@ public sealed class LedgerMatcher
             {
                 for (var i = 0; i + pattern.Length <= words.Count; i++)
                 {
-                    if (pattern.Select((w, k) => words[i + k] == w).All(b => b))
+                    var k = 0;
+                    while (k < pattern.Length && words[i + k] == pattern[k])
+                        k++;
+                    if (k == pattern.Length)
                         found.Add((i, e.Owner ?? e.Id));
                 }
             }
@@ -183,10 +194,12 @@ public sealed class LedgerMatcher
         if (total == 0)
             return 0;
         var best = 0.0;
-        foreach (var wording in _wordings[term.Id])
+        var wordings = _wordings[term.Id];
+        for (var i = 0; i < wordings.Count; i++)
         {
+            var wording = wordings[i];
             var shared = words.Where(w => _reader.Lexicon.SynonymsOf(w.Stem).Any(wording.Contains)).Sum(w => w.Weight);
-            var own = wording.Sum(x => _idf.GetValueOrDefault(x));
+            var own = _wordingMass[term.Id][i];
             best = Math.Max(best, shared / Math.Sqrt(total * Math.Max(shared, own)));
         }
         return best;
