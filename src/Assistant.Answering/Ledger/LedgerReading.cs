@@ -147,7 +147,7 @@ public sealed partial class LedgerReader(ClaimReader claims, LedgerMatcher match
             .Select(m => reasoner.Judge(claim with { Restrictive = false }, m, day) with { Truth = Truth.False, Counterexample = true, Reason = $"the claim restricts it to {layer}; the term shows more" });
     }
 
-    /// <summary>"What else is Amazon doing with them?": the named party's terms on the layers not yet talked about, those in
+    /// <summary>"And what other deals does that company have?": the named party's terms on the layers not yet talked about, those in
     /// force first, taken across the layers in turn, at most <see cref="EnumeratedTerms"/>.</summary>
     private List<TermFinding> Others(Claim claim, IReadOnlyList<string> avoid, IReadOnlyList<TermMatch> matches, DateOnly day)
     {
