@@ -13,14 +13,9 @@ public sealed class SqliteStore : IBotStateStore
     public SqliteStore(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
-        _connectionString = DurableSqlite.ConnectionString(Path);
-        using var c = Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
-            PRAGMA journal_mode = WAL;
+        _connectionString = DurableSqlite.Create(Path, """
             CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL, etag TEXT NOT NULL, updated TEXT NOT NULL);
-            """;
-        cmd.ExecuteNonQuery();
+            """);
     }
 
     public string Path { get; }

@@ -16,6 +16,17 @@ public static class DurableSqlite
         return new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
     }
 
+    /// <summary>Creates the file (and its folder) in WAL mode with the tables of <paramref name="schema"/>; returns the connection string.</summary>
+    public static string Create(string path, string schema)
+    {
+        var connectionString = ConnectionString(path);
+        using var c = Open(connectionString);
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode = WAL;\n" + schema;
+        cmd.ExecuteNonQuery();
+        return connectionString;
+    }
+
     public static SqliteConnection Open(string connectionString)
     {
         var c = new SqliteConnection(connectionString);

@@ -13,17 +13,12 @@ public sealed class SqliteReviewLog : IReviewLog
     public SqliteReviewLog(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
-        _connectionString = DurableSqlite.ConnectionString(Path);
-        using var c = Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
-            PRAGMA journal_mode = WAL;
+        _connectionString = DurableSqlite.Create(Path, """
             CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY, at TEXT NOT NULL, conversation TEXT NOT NULL, reaction TEXT NOT NULL,
                 comment TEXT, question TEXT, answer TEXT);
             CREATE TABLE IF NOT EXISTS questions (id INTEGER PRIMARY KEY, at TEXT NOT NULL, channel TEXT NOT NULL, question TEXT NOT NULL,
                 verdict TEXT NOT NULL, abstained INTEGER NOT NULL);
-            """;
-        cmd.ExecuteNonQuery();
+            """);
     }
 
     public string Path { get; }
