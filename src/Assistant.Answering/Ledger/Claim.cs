@@ -324,6 +324,14 @@ public sealed partial class ClaimReader(Lexicon lexicon)
         return found.Distinct();
     }
 
+    /// <summary>The clauses of a sentence, each of which asserts or denies on its own: split at ", but", "although", "while",
+    /// "whereas", a semicolon, ", with", and ", and" before a new subject ("…, and Microsoft no longer has…").</summary>
+    public static IReadOnlyList<string> Clauses(string sentence) =>
+        [.. ClauseBreak().Split(sentence).Select(c => c.Trim(' ', ',', '.')).Where(c => c.Length > 0)];
+
+    [GeneratedRegex(@"(?i:(?:,\s*|\s+)(?:but|although|though|while|whereas)\s+|;\s*|,\s+with\s+)|,\s+and\s+(?=[A-Z]|(?i:(?:it|they|that|this|the|its|their)\b))")]
+    private static partial Regex ClauseBreak();
+
     /// <summary>Amounts in a text: dollars (in billions), percentages and fractions, gigawatts, and years that end a term ("through 2032").</summary>
     public static IReadOnlyList<Figure> Figures(string text)
     {

@@ -163,14 +163,16 @@ public sealed class LedgerReasoner(ClaimReader reader)
         if (finding.Truth != Truth.True || state is null)
             return finding;
         var sentences = term.History(state.From).SelectMany(s => s.Sources)
-            .SelectMany(x => SentenceSplitter.Split(x.Quote, 0, x.Quote.Length).Select(r => Terms.Words(x.Quote[r.Start..r.End]).ToList()))
+            .SelectMany(x => SentenceSplitter.Split(x.Quote, 0, x.Quote.Length).Select(r => x.Quote[r.Start..r.End]))
             .ToList();
-        if (claim.Restrictive && !claim.Negated && sentences.FirstOrDefault(reader.Lexicon.Cue("one_of_many").Any) is { } many)
+        // A source denies a detail only in the clause that gives it ("…$250 billion of Azure services, and Microsoft no longer has…").
+        var clauses = sentences.SelectMany(ClaimReader.Clauses).Select(c => Terms.Words(c).ToList()).ToList();
+        if (claim.Restrictive && !claim.Negated && sentences.Select(s => Terms.Words(s).ToList()).FirstOrDefault(reader.Lexicon.Cue("one_of_many").Any) is { } many)
             return finding with { Truth = Truth.False, Reason = $"a source says \"{string.Join(' ', many.Take(12))}…\": one of several, not the only one" };
         var wordings = term.Texts.SelectMany(Terms.Content).SelectMany(reader.Lexicon.SynonymsOf).ToHashSet(StringComparer.Ordinal);
         foreach (var word in Terms.Content(claim.Subject).Distinct().Where(w => !reader.Lexicon.SynonymsOf(w).Any(wordings.Contains)))
         {
-            var with = sentences.Where(s => s.Select(Terms.Stem).Any(x => reader.Lexicon.SynonymsOf(word).Contains(x))).ToList();
+            var with = clauses.Where(s => s.Select(Terms.Stem).Any(x => reader.Lexicon.SynonymsOf(word).Contains(x))).ToList();
             if (with.Count > 0 && with.All(s => reader.Negations(s) % 2 == 1) && claim.Negated == false)
                 return finding with { Truth = Truth.False, Reason = $"its source denies \"{word}\"" };
         }
