@@ -2,10 +2,13 @@ using Assistant.Answering;
 using Assistant.Answering.Generative;
 using Assistant.Core;
 using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Assistant.Benchmarks;
 
-/// <summary>What the generative mode adds on our side of the model call: numbering the sources and verifying the reply.</summary>
+/// <summary>What the generative mode adds on our side of the model call: numbering the sources and verifying the reply
+/// (every sentence checked for support: names, figures, dates, closeness with the local embedding model, the terms).</summary>
 [MemoryDiagnoser]
 public class GenerativeBenchmarks
 {
@@ -16,6 +19,7 @@ public class GenerativeBenchmarks
     private Answer _baseline = null!;
     private IReadOnlySet<string> _layers = null!;
     private string _index = null!;
+    private SentenceSupport _support = null!;
 
     [GlobalSetup]
     public async Task Setup()
@@ -25,6 +29,7 @@ public class GenerativeBenchmarks
         _sources = (await _runtime.RetrieveAsync("Can OpenAI models run on AWS?")).Passages.Take(8).ToList();
         _baseline = (await _runtime.Answerer.AnswerAsync(new AskRequest("Can OpenAI models run on AWS?"))).Answer;
         _layers = _runtime.Taxonomy.Layers.Select(l => l.Id).ToHashSet();
+        _support = new SentenceSupport(_runtime.View.Knowledge, _runtime.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(), new DateOnly(2026, 11, 30));
         // A realistic reply: five sentences, each paraphrasing a source sentence, citing one or two sources.
         var sentences = _sources.Take(5).Select((p, i) => new ModelSentence
         {
@@ -38,13 +43,13 @@ public class GenerativeBenchmarks
     [Benchmark(Description = "number 8 sources for the prompt")]
     public string NumberSources() => GroundedPrompts.Number(_sources);
 
-    [Benchmark(Description = "parse + verify a 5-sentence reply (quotes chosen from 8 sources)")]
-    public Answer Verify()
+    [Benchmark(Description = "parse + verify a 5-sentence reply (support checked against 8 sources)")]
+    public async Task<Answer> Verify()
     {
         var output = ModelAnswer.Parse(_replyJson);
-        var verifier = new AnswerVerifier(_sources, false, _layers);
+        var verifier = new AnswerVerifier(_sources, false, _layers, _support);
         foreach (var s in output.Sentences)
-            verifier.Add(s);
+            await verifier.AddAsync(s);
         return verifier.Finish(output, _baseline);
     }
 

@@ -18,6 +18,7 @@ public static class AssistantTelemetry
     private static readonly Counter<long> Answers = Meter.CreateCounter<long>("assistant.answers", "{answer}", "Answers given, by mode, verdict and whether the sources covered the question");
     private static readonly Counter<long> ModelFallbacks = Meter.CreateCounter<long>("assistant.model.fallbacks", "{answer}", "Generative answers replaced by the extractive one");
     private static readonly Counter<long> ModelTokens = Meter.CreateCounter<long>("assistant.model.tokens", "{token}", "Tokens used by the language model, by kind");
+    private static readonly Counter<long> DroppedSentences = Meter.CreateCounter<long>("assistant.verifier.dropped", "{sentence}", "Sentences the model wrote that the verifier did not show, by reason");
     private static readonly Counter<long> Feedback = Meter.CreateCounter<long>("assistant.feedback", "{feedback}", "Feedback received, by reaction");
 
     public static void RecordRetrieval(double ms) => RetrievalDuration.Record(ms);
@@ -37,6 +38,8 @@ public static class AssistantTelemetry
         Activity.Current?.SetTag("assistant.abstained", answer.Abstained);
         Activity.Current?.SetTag("assistant.citations", answer.Citations.Count);
     }
+
+    public static void RecordDroppedSentence(string reason) => DroppedSentences.Add(1, new TagList { { "reason", reason } });
 
     public static void RecordFallback(string reason) => ModelFallbacks.Add(1, new TagList { { "reason", reason } });
 

@@ -31,6 +31,7 @@ internal static class CliApp
           assistant chat
           assistant ingest --corpus corpus --index data/index.db
           assistant eval --set ../shared/eval/public.jsonl --out answers.jsonl
+          assistant eval-verifier --set tests/Assistant.Tests/Verifier/sentences.jsonl
           assistant sources
           assistant migrate --to qdrant          (Qdrant__Endpoint, Qdrant__Collection)
           assistant report --since 2026-11-01 --format csv
@@ -52,6 +53,7 @@ internal static class CliApp
         root.Subcommands.Add(ChatCommand());
         root.Subcommands.Add(CheckCommand());
         root.Subcommands.Add(EvalCommand());
+        root.Subcommands.Add(EvalVerifierCommand());
         root.Subcommands.Add(SourcesCommand());
         root.Subcommands.Add(TeamsPackageCommand());
         root.Subcommands.Add(ReportCommand());
@@ -288,6 +290,62 @@ internal static class CliApp
             table.AddRow("retrieval recall@12", P(metrics.RetrievalRecall));
             table.AddRow("latency p50", $"{metrics.LatencyP50:0.0} ms");
             table.AddRow("latency p95", $"{metrics.LatencyP95:0.0} ms");
+            Out.Write(table);
+            return 0;
+        }).ConfigureAwait(false));
+        return cmd;
+    }
+
+    private static Command EvalVerifierCommand()
+    {
+        var set = new Option<string>("--set") { Description = "Labelled model sentences (JSONL, shape of tests/Assistant.Tests/Verifier/sentences.jsonl)", Required = true };
+        var misses = new Option<bool>("--misses") { Description = "Also list every sentence the verifier got wrong, with its reason" };
+        var output = new Option<string?>("--out") { Description = "Write one result per line (JSONL): id, kind, keep, kept, reason, detail, coverage, similarity" };
+        var cmd = new Command("eval-verifier", "Run the generative verifier's sentence check over labelled sentences: faithful ones kept, fabrications dropped") { set, misses, output, JsonOption };
+        cmd.SetAction(async (pr, ct) => await Run(async () =>
+        {
+            var items = VerifierItem.Load(pr.GetValue(set)!);
+            using var host = await StartAsync(pr, ct).ConfigureAwait(false);
+            var grades = await new VerifierEvaluation(host.Services.GetRequiredService<ServedIndex>(),
+                host.Services.GetRequiredService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>()).RunAsync(items, ct).ConfigureAwait(false);
+            var metrics = VerifierMetrics.From(grades);
+            if (pr.GetValue(output) is { } outPath)
+            {
+                File.WriteAllLines(outPath, grades.Select(g => JsonSerializer.Serialize(new
+                {
+                    id = g.Item.Id,
+                    kind = g.Item.Kind,
+                    keep = g.Item.Keep,
+                    kept = g.Kept,
+                    text = g.Item.Text,
+                    reason = g.Result.Reason,
+                    detail = g.Result.Detail,
+                    coverage = Math.Round(g.Result.Coverage, 3),
+                    similarity = Math.Round(g.Result.Similarity, 3),
+                }, AnswerJson.Compact)));
+            }
+            if (pr.GetValue(JsonOption))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(metrics, AnswerJson.Indented));
+                return 0;
+            }
+            if (pr.GetValue(misses))
+            {
+                var wrong = new Table().AddColumns("item", "kind", "should", "did", "why").Border(TableBorder.Simple);
+                foreach (var g in grades.Where(g => !g.Correct))
+                    wrong.AddRow(Markup.Escape(g.Item.Id), Markup.Escape(g.Item.Kind), g.Item.Keep ? "keep" : "drop", g.Kept ? "kept" : "dropped",
+                        Markup.Escape(g.Kept ? $"{g.Item.Text} (words {g.Result.Coverage:0.00}, meaning {g.Result.Similarity:0.00})" : $"{g.Item.Text} — {g.Result.Detail}"));
+                Out.Write(wrong);
+            }
+            var kinds = new Table().AddColumns("kind", "should", "items", "right").Border(TableBorder.Simple);
+            foreach (var k in metrics.ByKind)
+                kinds.AddRow(Markup.Escape(k.Kind), k.Keep ? "keep" : "drop", $"{k.Items}", $"{k.Correct}");
+            Out.Write(kinds);
+            var table = new Table().AddColumns("metric", "value").Border(TableBorder.Rounded);
+            table.AddRow("sentences", metrics.Items.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("faithful sentences kept", P(metrics.FaithfulKept));
+            table.AddRow("fabrications dropped", P(metrics.FabricationsDropped));
+            table.AddRow("drops that were right (precision)", P(metrics.DropPrecision));
             Out.Write(table);
             return 0;
         }).ConfigureAwait(false));

@@ -52,13 +52,24 @@ public sealed class AnsweringSettings
     /// <summary>How far above <see cref="MinTermScore"/> a match must be to outweigh a word or a name no source uses.</summary>
     public double StrongMatch { get; set; } = 0.25;
 
+    /// <summary>A generated sentence is shown only when at least this share of its content words occurs in the sources it
+    /// cites (synonyms count).</summary>
+    public double SupportMinCoverage { get; set; } = 0.5;
+
+    /// <summary>...and when its embedding is at least this similar to one sentence of them.</summary>
+    public double SupportMinSimilarity { get; set; } = 0.85;
+
+    /// <summary>A generated sentence is held against the terms only when one matches it this far above <see cref="MinTermScore"/>.</summary>
+    public double SupportTermMargin { get; set; } = 0.05;
+
     /// <summary>Fills defaults and checks every value; the message names the setting.</summary>
     public AnsweringSettings Validate()
     {
         foreach (var (name, value) in new[] { ("DenseWeight", DenseWeight), ("LexicalWeight", LexicalWeight), ("EntityWeight", EntityWeight),
             ("UnknownWordWeight", UnknownWordWeight), ("MinTermScore", MinTermScore), ("TermMargin", TermMargin), ("MinPassageCoverage", MinPassageCoverage), ("MaxUncoveredShare", MaxUncoveredShare), ("FigureWeight", FigureWeight),
             ("LayerMargin", LayerMargin), ("ClearLead", ClearLead), ("QuoteShare", QuoteShare), ("ReversedPartiesPenalty", ReversedPartiesPenalty),
-            ("AvoidedLayerPenalty", AvoidedLayerPenalty), ("StrongMatch", StrongMatch) })
+            ("AvoidedLayerPenalty", AvoidedLayerPenalty), ("StrongMatch", StrongMatch),
+            ("SupportMinCoverage", SupportMinCoverage), ("SupportMinSimilarity", SupportMinSimilarity), ("SupportTermMargin", SupportTermMargin) })
         {
             if (value is < 0 or > 2 || double.IsNaN(value))
                 throw new ArgumentException($"{Section}__{name} must be between 0 and 2, not {value}");

@@ -86,10 +86,19 @@ public sealed record Answer
 
     /// <summary>The ids of the terms (corpus/terms.yaml) the answer reads, when it was decided by the terms ledger.</summary>
     [JsonPropertyName("terms")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Terms { get; init; }
+    /// <summary>Sentences the model wrote that the verifier did not show, and why (generative mode; never shown in chat).</summary>
+    [JsonPropertyName("dropped")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<DroppedSentence>? Dropped { get; init; }
     [JsonPropertyName("notice")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Notice { get; init; }
     [JsonPropertyName("tokens")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TokenUsage? Tokens { get; init; }
     [JsonPropertyName("latency_ms")] public double LatencyMs { get; init; }
 }
+
+/// <summary>A sentence the model wrote that was not shown: why (a code such as "unsupported_name" or "contradicts_terms"),
+/// the sentence, and the detail in plain words.</summary>
+public sealed record DroppedSentence(
+    [property: JsonPropertyName("reason")] string Reason,
+    [property: JsonPropertyName("text")] string Text,
+    [property: JsonPropertyName("detail")] string Detail);
 
 /// <summary>Tokens a generative answer used, as the model service reported them.</summary>
 public sealed record TokenUsage(

@@ -33,6 +33,10 @@ public sealed class AzureOpenAISettings
     /// <summary>Most retrieved passages given to the model as numbered sources.</summary>
     public int MaxSources { get; set; } = 8;
 
+    /// <summary>Also ask the model, in a second call (prompts/Assistant/CheckSupport), whether each sentence that passed the
+    /// verifier's own checks is supported by its quotes; a sentence it does not confirm is dropped. Off by default.</summary>
+    public bool SupportCheck { get; set; }
+
     public bool GenerativeEnabled => !string.IsNullOrWhiteSpace(Endpoint) && !string.IsNullOrWhiteSpace(ChatDeployment);
 
     public bool EmbeddingsEnabled => !string.IsNullOrWhiteSpace(Endpoint) && !string.IsNullOrWhiteSpace(EmbeddingDeployment);

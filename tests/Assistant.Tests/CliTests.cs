@@ -55,6 +55,25 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Eval_verifier_prints_the_shares_kept_and_dropped_and_names_a_quote_it_cannot_find()
+    {
+        var set = Path.Combine(_dir, "sentences.jsonl");
+        await File.WriteAllLinesAsync(set, File.ReadLines(Path.Combine(RepoPaths.Root, "tests", "Assistant.Tests", "Verifier", "sentences.jsonl")).Take(12));
+
+        var (exit, output, _) = await Run("eval-verifier", "--set", set, "--json");
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(12, json.RootElement.GetProperty("items").GetInt32());
+        Assert.InRange(json.RootElement.GetProperty("faithful_kept").GetDouble(), 0.5, 1);
+
+        await File.WriteAllTextAsync(set, """{"id":"bad","sources":[{"doc":"2025-11-03-aws-38b-compute","quote":"A sentence no document has."}],"text":"t","cites":[1],"kind":"copied","keep":true}""");
+        var (failed, _, error) = await Run("eval-verifier", "--set", set);
+        Assert.NotEqual(0, failed);
+        Assert.Contains("item bad: no indexed passage of '2025-11-03-aws-38b-compute'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Terms_html_writes_a_self_contained_timeline_with_every_layers_lane()
     {
         var file = Path.Combine(_dir, "terms.html");

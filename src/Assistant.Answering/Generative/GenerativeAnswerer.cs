@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Assistant.Core;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.SemanticKernel;
@@ -20,6 +21,7 @@ public sealed class GenerativeAnswerer(
     GroundedPrompts prompts,
     AzureOpenAISettings settings,
     LayerTaxonomy taxonomy,
+    IEmbeddingGenerator<string, Embedding<float>> embedder,
     ILogger<GenerativeAnswerer>? logger = null) : IAnswerer
 {
     private readonly ILogger _log = logger ?? (ILogger)NullLogger.Instance;
@@ -65,7 +67,8 @@ public sealed class GenerativeAnswerer(
         var sources = termPassages.Concat(retrieved.Passages).DistinctBy(p => (p.Chunk.DocId, p.Chunk.Ordinal))
             .Take(Math.Max(settings.MaxSources, termPassages.Count)).ToList();
         var terms = fromLedger ? GroundedPrompts.TermStates(retrieved.Findings.Where(f => baseline.Terms!.Contains(f.Term.Id)), retrieved.Day, sources) : "";
-        var verifier = new AnswerVerifier(sources, request.IsTalkingPoint, _layerIds, fromLedger ? baseline.Verdict : null);
+        var support = new SentenceSupport(retrieved.View.Knowledge, embedder, retrieved.Day);
+        var verifier = new AnswerVerifier(sources, request.IsTalkingPoint, _layerIds, support, fromLedger ? baseline.Verdict : null);
         var function = request.IsTalkingPoint ? prompts.CheckTalkingPoint : prompts.Answer;
         var arguments = prompts.Arguments(function, grounded.Question, sources, request.AsOf, request.IsTalkingPoint, settings.MaxOutputTokens, terms);
 
@@ -80,19 +83,20 @@ public sealed class GenerativeAnswerer(
                 var answer = streaming
                     ? await StreamModelAsync(function, arguments, verifier, baseline, updates.Writer, ct).ConfigureAwait(false)
                     : await CallModelAsync(function, arguments, verifier, baseline, ct).ConfigureAwait(false);
-                if (verifier.Dropped.Count > 0)
-                    _log.LogWarning("Verification dropped {Count} sentence(s): {Reasons}", verifier.Dropped.Count, string.Join("; ", verifier.Dropped));
+                LogDropped(verifier);
                 updates.Writer.TryWrite(new AnswerUpdate(null, answer));
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 var reason = Describe(e);
+                LogDropped(verifier);
                 _log.LogWarning("Generative answer failed ({Reason}); answering extractively", reason);
                 AssistantTelemetry.RecordFallback(e is ModelOutputException ? "rejected" : "failed");
                 generate?.SetStatus(ActivityStatusCode.Error, reason);
                 updates.Writer.TryWrite(new AnswerUpdate(null, baseline with
                 {
                     Notice = $"The language model could not answer ({reason}), so this answer quotes the sources directly.",
+                    Dropped = verifier.Dropped.Count == 0 ? null : [.. verifier.Dropped],
                 }));
             }
             finally
@@ -121,7 +125,8 @@ public sealed class GenerativeAnswerer(
         var result = await kernel.InvokeAsync(function, arguments, ct).ConfigureAwait(false);
         var output = ModelAnswer.Parse(result.GetValue<string>() ?? "");
         foreach (var s in output.Sentences)
-            verifier.Add(s);
+            await verifier.AddAsync(s, ct).ConfigureAwait(false);
+        await CompleteAsync(verifier, output, ct).ConfigureAwait(false);
         return verifier.Finish(output, baseline) with { Tokens = Usage(result.Metadata) };
     }
 
@@ -129,7 +134,7 @@ public sealed class GenerativeAnswerer(
         System.Threading.Channels.ChannelWriter<AnswerUpdate> updates, CancellationToken ct)
     {
         var reply = new StringBuilder();
-        var shown = new List<string>();
+        var shown = "";
         var seen = 0;
         await foreach (var chunk in kernel.InvokeStreamingAsync<StreamingChatMessageContent>(function, arguments, ct).ConfigureAwait(false))
         {
@@ -138,19 +143,36 @@ public sealed class GenerativeAnswerer(
             var grew = false;
             for (; seen < complete.Count; seen++)
             {
-                if (verifier.Add(complete[seen]) is { } sentence)
+                if (await verifier.AddAsync(complete[seen], ct).ConfigureAwait(false) is { } soFar)
                 {
-                    shown.Add(sentence);
+                    shown = soFar;
                     grew = true;
                 }
             }
-            if (grew)
-                updates.TryWrite(new AnswerUpdate(string.Join(' ', shown)));
+            // With the model check on, a sentence is shown only once the model has agreed to it as well: all at the end.
+            if (grew && !settings.SupportCheck)
+                updates.TryWrite(new AnswerUpdate(shown));
         }
         var output = ModelAnswer.Parse(reply.ToString());
         foreach (var s in output.Sentences.Skip(seen))
-            verifier.Add(s);
+            await verifier.AddAsync(s, ct).ConfigureAwait(false);
+        await CompleteAsync(verifier, output, ct).ConfigureAwait(false);
         return verifier.Finish(output, baseline);
+    }
+
+    /// <summary>After the sentences: the rephrasing of a talking point is checked like them, then (when configured) the
+    /// model is asked whether each kept sentence is supported by its quotes.</summary>
+    private async Task CompleteAsync(AnswerVerifier verifier, ModelAnswer output, CancellationToken ct)
+    {
+        await verifier.VerifyRephrasingAsync(output.Rephrasing, ct).ConfigureAwait(false);
+        if (settings.SupportCheck && verifier.Kept.Count > 0)
+            await ModelSupportCheck.RunAsync(kernel, prompts, verifier, settings.MaxOutputTokens, ct).ConfigureAwait(false);
+    }
+
+    private void LogDropped(AnswerVerifier verifier)
+    {
+        foreach (var d in verifier.Dropped)
+            _log.LogWarning("Verification dropped a sentence ({Reason}: {Detail}): {Text}", d.Reason, d.Detail, d.Text);
     }
 
     private static TokenUsage? Usage(IReadOnlyDictionary<string, object?>? metadata) =>

@@ -26,13 +26,14 @@ public sealed class GroundedPrompts
     public KernelFunction Answer => _plugin["Answer"];
     public KernelFunction CheckTalkingPoint => _plugin["CheckTalkingPoint"];
     public KernelFunction CondenseFollowUp => _plugin["CondenseFollowUp"];
+    public KernelFunction CheckSupport => _plugin["CheckSupport"];
 
     /// <summary>Loads prompts/system.txt and the function folders under prompts/Assistant; names the missing file.</summary>
     public static async Task<GroundedPrompts> LoadAsync(Kernel kernel, string folder, LayerTaxonomy taxonomy, CancellationToken ct = default)
     {
         var systemPath = Path.Combine(folder, SystemFile);
         var pluginPath = Path.Combine(folder, PluginFolder);
-        foreach (var f in new[] { "Answer", "CheckTalkingPoint", "CondenseFollowUp" }.Select(f => Path.Combine(pluginPath, f, "skprompt.txt")).Prepend(systemPath))
+        foreach (var f in new[] { "Answer", "CheckTalkingPoint", "CondenseFollowUp", "CheckSupport" }.Select(f => Path.Combine(pluginPath, f, "skprompt.txt")).Prepend(systemPath))
         {
             if (!File.Exists(f))
                 throw new FileNotFoundException($"Prompt template missing: {f} (set Assistant__Prompts to the prompts folder)", f);

@@ -88,7 +88,7 @@ public sealed record ModelAnswer
         return found;
     }
 
-    private static string Unfence(string reply)
+    internal static string Unfence(string reply)
     {
         var s = reply.Trim();
         if (!s.StartsWith("```", StringComparison.Ordinal))

@@ -7,6 +7,31 @@ using Assistant.Core;
 
 namespace Assistant.Cli.Evaluation;
 
+/// <summary>Reads JSON Lines files; a line that cannot be read is reported with the file, its number and why.</summary>
+public static class Jsonl
+{
+    public static IReadOnlyList<T> Read<T>(string path, Func<string, T> parse)
+    {
+        var items = new List<T>();
+        var n = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            n++;
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
+            try
+            {
+                items.Add(parse(line));
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
+            {
+                throw new FormatException($"{path}:{n}: {e.Message}", e);
+            }
+        }
+        return items;
+    }
+}
+
 /// <summary>One item of an evaluation set (shared/eval/README.md).</summary>
 public sealed record EvalItem
 {
@@ -31,26 +56,7 @@ public sealed record EvalItem
     public bool IsTalkingPoint => Kind == "talking_point";
 
     /// <summary>Reads a JSONL file; a bad line is reported with its number and field.</summary>
-    public static IReadOnlyList<EvalItem> Load(string path)
-    {
-        var items = new List<EvalItem>();
-        var n = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            n++;
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
-            try
-            {
-                items.Add(Parse(JsonNode.Parse(line)!.AsObject()));
-            }
-            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
-            {
-                throw new FormatException($"{path}:{n}: {e.Message}", e);
-            }
-        }
-        return items;
-    }
+    public static IReadOnlyList<EvalItem> Load(string path) => Jsonl.Read(path, line => Parse(JsonNode.Parse(line)!.AsObject()));
 
     private static EvalItem Parse(JsonObject o)
     {

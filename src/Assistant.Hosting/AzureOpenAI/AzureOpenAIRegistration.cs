@@ -74,7 +74,8 @@ public static class AzureOpenAIRegistration
         services.AddSingleton<IFollowUpResolver, ModelFollowUpResolver>();
         services.AddSingleton(sp => new GenerativeAnswerer(sp.GetRequiredService<IRetriever>(), sp.GetRequiredService<ExtractiveAnswerer>(),
             sp.GetRequiredService<IFollowUpResolver>(), sp.GetRequiredService<Kernel>(), sp.GetRequiredService<GroundedPrompts>(),
-            sp.GetRequiredService<IOptions<AzureOpenAISettings>>().Value, sp.GetRequiredService<LayerTaxonomy>(), sp.GetService<ILogger<GenerativeAnswerer>>()));
+            sp.GetRequiredService<IOptions<AzureOpenAISettings>>().Value, sp.GetRequiredService<LayerTaxonomy>(),
+            sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(), sp.GetService<ILogger<GenerativeAnswerer>>()));
         services.AddSingleton<IAnswerer>(sp => sp.GetRequiredService<GenerativeAnswerer>());
         return services;
     }

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Assistant.Tests.Support;
-using Newtonsoft.Json.Linq;
 
 namespace Assistant.Tests.Bot;
 
@@ -13,14 +12,7 @@ public class GenerativeBotHostFactory : BotHostFactory
     public AzureOpenAIStandIn Model { get; } = AzureOpenAIStandIn.StartAsync().GetAwaiter().GetResult();
 
     public GenerativeBotHostFactory() =>
-        Model.Reply = _ => new ModelReply(new JObject
-        {
-            ["verdict"] = "partly",
-            ["layers"] = new JArray("azure-exclusivity"),
-            ["sentences"] = new JArray(
-                new JObject { ["text"] = "Stateful products may run on other clouds.", ["sources"] = new JArray(1) },
-                new JObject { ["text"] = "Stateless APIs stay on Azure.", ["sources"] = new JArray(2) }),
-        }.ToString(), Chunks: 10);
+        Model.Reply = c => new ModelReply(c.CopyingReply(), Chunks: 10);
 
     protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {

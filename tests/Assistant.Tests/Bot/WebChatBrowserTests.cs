@@ -1,5 +1,7 @@
+using Assistant.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Playwright;
+using Newtonsoft.Json.Linq;
 
 namespace Assistant.Tests.Bot;
 
@@ -17,9 +19,13 @@ public sealed class KestrelGenerativeBotHostFactory : GenerativeBotHostFactory
     public KestrelGenerativeBotHostFactory()
     {
         UseKestrel(0);
-        var reply = Model.Reply;
-        Model.Reply = call => reply(call) with { Chunks = 10, ChunkDelayMs = 500 };
+        // Two sentences copied from sources 1 and 2, and between them a fabrication that must never be shown.
+        Model.Reply = call => new ModelReply(call.CopyingReply("partly", 1,
+            new JObject { ["text"] = Fabrication, ["sources"] = new JArray(1) },
+            new JObject { ["text"] = call.SourceCount >= 2 ? call.SourceSentence(2) : "", ["sources"] = new JArray(2) }), Chunks: 10, ChunkDelayMs: 500);
     }
+
+    public const string Fabrication = "Google Cloud now hosts every OpenAI model exclusively.";
 
     public Uri BaseAddress => new(ClientOptions.BaseAddress.GetLeftPart(UriPartial.Authority));
 }
@@ -102,6 +108,17 @@ public sealed class WebChatBrowserTests(KestrelBotHostFactory factory) : IClassF
 [Trait("Category", "Browser")]
 public sealed class WebChatLivestreamTests(KestrelGenerativeBotHostFactory factory) : IClassFixture<KestrelGenerativeBotHostFactory>
 {
+    private async Task<ModelCall> WaitForAnswerCallAsync()
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (factory.Model.Calls.FirstOrDefault(c => c.WantsJson) is { } call)
+                return call;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the model was never asked for an answer");
+    }
+
     [SkippableFact]
     public async Task Web_chat_shows_a_generative_answer_sentence_by_sentence_then_the_cited_final_message()
     {
@@ -114,14 +131,17 @@ public sealed class WebChatLivestreamTests(KestrelGenerativeBotHostFactory facto
         await box.FillAsync("Can OpenAI models run on AWS?");
         await box.PressAsync("Enter");
 
-        // The first verified sentence shows while the model is still writing the second.
-        await page.GetByText("Stateful products may run on other clouds.").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
-        Assert.DoesNotContain("Stateless APIs stay on Azure.", await page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
-        await page.GetByText("Stateless APIs stay on Azure.").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        // The first verified sentence shows while the model is still writing the rest; the fabrication between never does.
+        var call = await WaitForAnswerCallAsync();
+        string first = call.SourceSentence(1), second = call.SourceSentence(2);
+        await page.GetByText(first[..40]).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        Assert.DoesNotContain(second, await page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
+        await page.GetByText(second[..40]).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
         await page.GetByText("(2026-").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
         await ChatPage.ScreenshotAsync(page, "webchat-livestream.png");
+        Assert.DoesNotContain(KestrelGenerativeBotHostFactory.Fabrication, await page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
         // The interim activities were replaced by the final message, not left as bubbles of their own.
-        Assert.Equal(1, await page.Locator(".webchat__bubble__content").Filter(new LocatorFilterOptions { HasText = "Stateful products may run on other clouds." }).CountAsync());
+        Assert.Equal(1, await page.Locator(".webchat__bubble__content").Filter(new LocatorFilterOptions { HasText = first[..40] }).CountAsync());
         Assert.DoesNotContain("Send failed", await page.ContentAsync(), StringComparison.Ordinal);
     }
 }

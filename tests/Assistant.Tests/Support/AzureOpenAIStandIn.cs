@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -8,13 +9,39 @@ using Newtonsoft.Json.Linq;
 namespace Assistant.Tests.Support;
 
 /// <summary>One call the stand-in received: where it went, its api-key header and its JSON body.</summary>
-public sealed record ModelCall(string Path, string? ApiVersion, string? ApiKey, JObject Body)
+public sealed partial record ModelCall(string Path, string? ApiVersion, string? ApiKey, JObject Body)
 {
     public JArray Messages => (JArray?)Body["messages"] ?? [];
     public string System => (string?)Messages.FirstOrDefault(m => (string?)m["role"] == "system")?["content"] ?? "";
     public string User => (string?)Messages.LastOrDefault(m => (string?)m["role"] == "user")?["content"] ?? "";
     public bool IsStreaming => (bool?)Body["stream"] == true;
     public bool WantsJson => (string?)Body["response_format"]?["type"] == "json_object";
+
+    /// <summary>How many numbered sources the answer prompt gave.</summary>
+    public int SourceCount => SourceHeader().Matches(User).Count;
+
+    /// <summary>The first sentence of numbered source <paramref name="n"/> as the prompt gave it: what a faithful model copies.</summary>
+    public string SourceSentence(int n)
+    {
+        var headers = SourceHeader().Matches(User);
+        var start = headers[n - 1].Index;
+        var end = n < headers.Count ? headers[n].Index : User.Length;
+        var lines = User[start..end].Split('\n').Skip(1).Select(l => l.TrimStart('-', ' ')).Where(l => !l.StartsWith("Section: ", StringComparison.Ordinal) && !l.StartsWith('#'));
+        return lines.SelectMany(l => Assistant.Core.SentenceSplitter.Split(l, 0, l.Length).Select(r => l[r.Start..r.End].Trim()))
+            .First(t => t.EndsWith('.') && t.Split(' ').Length >= 6);
+    }
+
+    /// <summary>A reply that copies the first sentence of each of the first <paramref name="count"/> sources, citing it.</summary>
+    public string CopyingReply(string verdict = "partly", int count = 2, params JObject[] more) => new JObject
+    {
+        ["verdict"] = verdict,
+        ["layers"] = new JArray("infrastructure"),
+        ["sentences"] = new JArray(Enumerable.Range(1, Math.Min(count, SourceCount))
+            .Select(n => new JObject { ["text"] = SourceSentence(n), ["sources"] = new JArray(n) }).Concat(more)),
+    }.ToString();
+
+    [GeneratedRegex(@"^\[(\d+)\] """, RegexOptions.Multiline)]
+    private static partial Regex SourceHeader();
 }
 
 /// <summary>What the stand-in answers: a status, a content (split into SSE chunks when streamed, <paramref name="ChunkDelayMs"/> apart) and an optional delay.</summary>

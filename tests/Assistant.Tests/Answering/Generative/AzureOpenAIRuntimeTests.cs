@@ -2,7 +2,6 @@ using Assistant.Answering;
 using Assistant.Answering.Generative;
 using Assistant.Core;
 using Assistant.Tests.Support;
-using Newtonsoft.Json.Linq;
 
 namespace Assistant.Tests.Answering.Generative;
 
@@ -17,12 +16,7 @@ public sealed class AzureOpenAIRuntimeTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _model = await AzureOpenAIStandIn.StartAsync();
-        _model.Reply = c => new ModelReply(new JObject
-        {
-            ["verdict"] = "yes",
-            ["layers"] = new JArray("azure-exclusivity"),
-            ["sentences"] = new JArray(new JObject { ["text"] = "Stateless APIs run on Azure only.", ["sources"] = new JArray(1) }),
-        }.ToString());
+        _model.Reply = c => new ModelReply(c.CopyingReply("yes", count: 1));
         _corpus.Write("exclusivity.md", TempCorpus.Markdown("exclusivity", "2026-10-27",
             "Stateless API calls to OpenAI models run on Azure only. Azure exclusivity covers the stateless APIs.", "Azure exclusivity"));
         _corpus.Write("injected.md", TempCorpus.Markdown("injected", "2026-10-28",
