@@ -19,7 +19,7 @@ public class GenerativeBenchmarks
     private Answer _baseline = null!;
     private IReadOnlySet<string> _layers = null!;
     private string _index = null!;
-    private SentenceSupport _support = null!;
+    private IEmbeddingGenerator<string, Embedding<float>> _embedder = null!;
 
     [GlobalSetup]
     public async Task Setup()
@@ -29,7 +29,7 @@ public class GenerativeBenchmarks
         _sources = (await _runtime.RetrieveAsync("Can OpenAI models run on AWS?")).Passages.Take(8).ToList();
         _baseline = (await _runtime.Answerer.AnswerAsync(new AskRequest("Can OpenAI models run on AWS?"))).Answer;
         _layers = _runtime.Taxonomy.Layers.Select(l => l.Id).ToHashSet();
-        _support = new SentenceSupport(_runtime.View.Knowledge, _runtime.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(), new DateOnly(2026, 11, 30));
+        _embedder = _runtime.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
         // A realistic reply: five sentences, each paraphrasing a source sentence, citing one or two sources.
         var sentences = _sources.Take(5).Select((p, i) => new ModelSentence
         {
@@ -47,7 +47,7 @@ public class GenerativeBenchmarks
     public async Task<Answer> Verify()
     {
         var output = ModelAnswer.Parse(_replyJson);
-        var verifier = new AnswerVerifier(_sources, false, _layers, _support);
+        var verifier = new AnswerVerifier(_sources, false, _layers, new SentenceSupport(_runtime.View.Knowledge, _embedder, new DateOnly(2026, 11, 30)));
         foreach (var s in output.Sentences)
             await verifier.AddAsync(s);
         return verifier.Finish(output, _baseline);

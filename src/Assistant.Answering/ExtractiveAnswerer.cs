@@ -70,6 +70,12 @@ public sealed partial class AnswerKnowledge
 
     public AnsweringSettings Settings { get; }
 
+    /// <summary>Embeddings of source sentences the generative verifier compared a sentence with, kept for this index
+    /// version (at most <see cref="MaxSentenceVectors"/>): they are the same from one answer to the next.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, ReadOnlyMemory<float>> SentenceVectors { get; } = new(StringComparer.Ordinal);
+
+    public const int MaxSentenceVectors = 20_000;
+
     /// <summary>Years the ledger's terms give as figures ("through 2032"): a question about one is in reach even though no
     /// source is dated then.</summary>
     public IReadOnlySet<string> LedgerYears { get; }

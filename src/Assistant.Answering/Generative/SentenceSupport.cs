@@ -37,18 +37,22 @@ public interface ISentenceSupport
 /// gives occurs in them; its words and meaning are close to a sentence of them; and, read as a claim, it does not say the
 /// opposite of a matched term's state on the day asked. The question's words count for nothing: only the cited sources do.</summary>
 /// <remarks>Thresholds are <see cref="AnsweringSettings.SupportMinCoverage"/> and <see cref="AnsweringSettings.SupportMinSimilarity"/>,
-/// calibrated on the labelled sentences of tests/Assistant.Tests/Verifier/sentences.jsonl (<c>assistant eval-verifier</c>).</remarks>
+/// calibrated on the labelled sentences of tests/Assistant.Tests/Verifier/sentences.jsonl (<c>assistant eval-verifier</c>).
+/// One instance checks the sentences of one answer, one at a time (what it derives from the sources is kept between them).</remarks>
 public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddingGenerator<string, Embedding<float>> embedder, DateOnly day) : ISentenceSupport
 {
     /// <summary>Source sentences compared by meaning with a generated one: those that share most words with it.</summary>
     private const int Candidates = 3;
 
     private readonly AnsweringSettings _settings = knowledge.Settings;
+    private readonly Dictionary<string, AllowedText> _allowed = new(StringComparer.Ordinal);
 
     public async Task<SupportResult> CheckAsync(string sentence, IReadOnlyList<Passage> cited, CancellationToken ct = default)
     {
         var text = knowledge.Claims.Normalize(sentence);
-        var allowed = Allowed(cited);
+        var key = string.Join('|', cited.Select(p => $"{p.Chunk.DocId}#{p.Chunk.Ordinal}"));
+        if (!_allowed.TryGetValue(key, out var allowed))
+            _allowed[key] = allowed = Allowed(cited);
         var quotes = BestQuotes(text, cited);
         if (UnsupportedName(text, allowed) is { } name)
             return Fail(DropReasons.UnsupportedName, $"names {name}, which the cited source{Plural(cited)} {Do(cited)} not", quotes);
@@ -58,14 +62,27 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
             return Fail(DropReasons.UnsupportedFigure, $"gives {figure}, which the cited source{Plural(cited)} {Do(cited)} not", quotes);
         var coverage = Coverage(text, allowed);
         var candidates = Candidates_(text, cited);
-        var vectors = await embedder.GenerateAsync([text, .. candidates.Select(c => c.Text)], cancellationToken: ct).ConfigureAwait(false);
-        var similarity = candidates.Count == 0 ? 0 : Enumerable.Range(1, candidates.Count).Max(i => (double)TensorPrimitives.CosineSimilarity(vectors[0].Vector.Span, vectors[i].Vector.Span));
+        // Source sentences are embedded once per index version (AnswerKnowledge keeps them): answers cite the same ones.
+        var known = knowledge.SentenceVectors;
+        var missing = candidates.Select(c => c.Text).Where(t => !known.ContainsKey(t)).Distinct().ToList();
+        var vectors = await embedder.GenerateAsync([text, .. missing], cancellationToken: ct).ConfigureAwait(false);
+        var own = missing.Select((t, i) => (t, vectors[i + 1].Vector)).ToDictionary(x => x.t, x => x.Vector, StringComparer.Ordinal);
+        if (known.Count < AnswerKnowledge.MaxSentenceVectors)
+        {
+            foreach (var (t, v) in own)
+                known.TryAdd(t, v);
+        }
+        ReadOnlyMemory<float> VectorOf(string t) => own.TryGetValue(t, out var v) ? v : known[t];
+        var scored = candidates.Select(c => (c.Passage, c.Text, Similarity: (double)TensorPrimitives.CosineSimilarity(vectors[0].Vector.Span, VectorOf(c.Text).Span))).ToList();
+        var similarity = scored.Count == 0 ? 0 : scored.Max(c => c.Similarity);
         if (coverage < _settings.SupportMinCoverage || similarity < _settings.SupportMinSimilarity)
         {
             return new SupportResult(DropReasons.FarFromQuote,
                 $"too far from what the cited source{Plural(cited)} say{(cited.Count == 1 ? "s" : "")} (words {coverage:0.00}, meaning {similarity:0.00})", coverage, similarity, quotes);
         }
-        if (await Contradiction(text, vectors[0].Vector, cited.Select(p => p.Document.Id).ToHashSet(StringComparer.Ordinal), ct).ConfigureAwait(false) is { } contradiction)
+        var closest = scored.MaxBy(c => c.Similarity);
+        if (await Contradiction(text, vectors[0].Vector, cited.Select(p => p.Document.Id).ToHashSet(StringComparer.Ordinal),
+            closest.Text is null ? null : (closest.Passage, closest.Text, VectorOf(closest.Text)), ct).ConfigureAwait(false) is { } contradiction)
             return new SupportResult(DropReasons.ContradictsTerms, contradiction, coverage, similarity, quotes);
         return new SupportResult(null, null, coverage, similarity, quotes);
 
@@ -95,7 +112,6 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
         {
             // The model sees each source's date beside its number, so the date counts as what the source says.
             months.Add(CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(d.Month));
-            numbers.Add(d.Day.ToString(CultureInfo.InvariantCulture));
         }
         return new AllowedText(normalized, words, Initials(text), stems, entities, [.. ClaimReader.Figures(normalized)], numbers, months, years,
             [.. cited.Select(p => p.Document.Date).Distinct()]);
@@ -135,7 +151,8 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
         var entityWords = named.SelectMany(e => e.Names).SelectMany(Terms.Words).ToHashSet(StringComparer.Ordinal);
         // Capitalised words that are not a known entity's: people, products, places, bodies ("Sundar Pichai", "Vertex").
         return Terms.NameWords(text)
-            .Where(w => !entityWords.Contains(w) && !allowed.Words.Contains(w) && !Months.Contains(w) && !w.All(char.IsDigit) && !allowed.Initials.Contains(w))
+            .Where(w => !entityWords.Contains(w) && !allowed.Words.Contains(w) && !allowed.Stems.Contains(Terms.Stem(w)) && !Months.Contains(w) && !w.All(char.IsDigit)
+                && !allowed.Initials.Contains(w))
             .Select(w => Surface(text, w))
             .FirstOrDefault();
     }
@@ -144,7 +161,16 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
     /// sentence dates an event by it ("In November 2025, …", "on 3 November 2025"), not as any year the sentence mentions.</summary>
     private static string? UnsupportedDate(string text, AllowedText allowed) =>
         MonthNames(text).FirstOrDefault(m => !allowed.Months.Contains(m))
-        ?? Years(text).FirstOrDefault(y => !allowed.Years.Contains(y) && !allowed.Dated.Any(d => DatedBy(text, d, y)));
+        ?? Years(text).FirstOrDefault(y => !allowed.Years.Contains(y) && !allowed.Dated.Any(d => DatedBy(text, d, y)))
+        ?? DayPattern().Matches(text).Select(m => m.Value).FirstOrDefault(m => !allowed.Text.Contains(m, StringComparison.Ordinal) && !allowed.Dated.Any(d => IsDay(m, d)));
+
+    /// <summary>"27 April" or "April 27" names <paramref name="d"/>.</summary>
+    private static bool IsDay(string match, DateOnly d) =>
+        match.Contains(d.Day.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        && match.Contains(CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(d.Month), StringComparison.Ordinal);
+
+    [GeneratedRegex(@"\b(?<day>\d{1,2})\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?<day>\d{1,2})\b")]
+    private static partial Regex DayPattern();
 
     private static bool DatedBy(string text, DateOnly d, string year) =>
         d.Year.ToString(CultureInfo.InvariantCulture) == year
@@ -158,11 +184,13 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
         var figures = ClaimReader.Figures(text);
         foreach (var f in figures)
         {
-            if (!allowed.Figures.Any(f.Agrees) && !allowed.Numbers.Contains(Plain(f.Value)))
+            if (!allowed.Figures.Any(a => Rounds(f, a, text)) && !allowed.Numbers.Contains(Plain(f.Value)))
                 return f.Text;
         }
         var covered = figures.Select(f => Plain(f.Value)).ToHashSet(StringComparer.Ordinal);
-        foreach (var n in Numbers(text).Where(n => !YearPattern().IsMatch(n)))
+        // Years and days of a date are the date check's.
+        var days = DayPattern().Matches(text).Select(m => m.Groups["day"].Value).ToHashSet(StringComparer.Ordinal);
+        foreach (var n in Numbers(text).Where(n => !YearPattern().IsMatch(n) && !days.Contains(n)))
         {
             if (!allowed.Numbers.Contains(n) && !covered.Contains(n) && !allowed.Figures.Any(f => Plain(f.Value) == n))
                 return n;
@@ -177,6 +205,25 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
         }
         return null;
     }
+
+    /// <summary>The sentence's figure is the source's, written as precisely as the sentence writes it: "$850 billion" or
+    /// "about $852 billion" for $852 billion, not "$840 billion"; at most 2.5 % off. A fraction ("a third") is read as the
+    /// claim reading reads it (within 2.5 points).</summary>
+    private static bool Rounds(Figure sentence, Figure source, string text)
+    {
+        if (sentence.Unit != source.Unit)
+            return false;
+        if (sentence.Unit == Figure.Year || Fractions().IsMatch(sentence.Text))
+            return sentence.Agrees(source);
+        var digits = Plain(sentence.Value);
+        var decimals = digits.Contains('.', StringComparison.Ordinal) ? digits.Length - digits.IndexOf('.', StringComparison.Ordinal) - 1 : 0;
+        var zeros = decimals > 0 ? 0 : digits.Length - digits.TrimEnd('0').Length;
+        var half = 0.5m * (decimal)Math.Pow(10, zeros - decimals);
+        return Math.Abs(sentence.Value - source.Value) <= Math.Min(half, 0.025m * Math.Abs(source.Value));
+    }
+
+    [GeneratedRegex(@"\b(?:third|half|quarter|fifth|tenth)s?\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Fractions();
 
     private static string Plain(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
@@ -226,50 +273,95 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
     /// A sentence in the past tense ("Azure was exclusive until…") is only wrong when the term never held.</summary>
     /// <remarks>Only terms that quote one of the cited documents count (the sentence is about what those sources say), only
     /// terms that say what the clause speaks of (at most <see cref="AnsweringSettings.MaxUncoveredShare"/> of its weight
-    /// elsewhere), and a figure counts against a term only when the clause gives one figure (with several, which figure is
-    /// about which term cannot be told). A clause that reports what someone said ("the FT reported that…") is not read.</remarks>
-    private async Task<string?> Contradiction(string text, ReadOnlyMemory<float> vector, IReadOnlySet<string> citedDocs, CancellationToken ct)
+    /// elsewhere), and a figure counts against a term only when the clause gives one figure of its kind (with several, which
+    /// figure is about which term cannot be told). A clause that reports what someone said ("the FT reported that…") is not read.</remarks>
+    private async Task<string?> Contradiction(string text, ReadOnlyMemory<float> vector, IReadOnlySet<string> citedDocs,
+        (Passage Passage, string Text, ReadOnlyMemory<float> Vector)? closest, CancellationToken ct)
     {
         // Each clause is read on its own: "X, but Y does not…" asserts X and denies Y, and neither reading may be mixed into the other.
-        var clauses = ClaimReader.Clauses(text).Where(c => Terms.Content(c).Count() >= 2).ToList();
+        var clauses = ClaimReader.Clauses(text).Select(c => ContrastTail().Replace(c, "")).Where(c => Terms.Content(c).Count() >= 2).ToList();
         foreach (var clause in clauses.Count == 0 ? [text] : clauses)
         {
             if (Attribution().IsMatch(clause))
                 continue;
-            var own = clauses.Count <= 1 ? vector : (await embedder.GenerateAsync([clause], cancellationToken: ct).ConfigureAwait(false))[0].Vector;
-            var reading = await knowledge.LedgerReader.ReadAsync(new ResolvedQuestion(clause), QuestionForm.Claim, day, _ => Task.FromResult(own)).ConfigureAwait(false);
-            if (reading.Findings.Count == 0 || reading.Matches[0].Score < _settings.MinTermScore + _settings.SupportTermMargin)
+            var own = clauses.Count <= 1 && clause == text ? vector : (await embedder.GenerateAsync([clause], cancellationToken: ct).ConfigureAwait(false))[0].Vector;
+            if (await Opposes(clause, own, day, citedDocs).ConfigureAwait(false) is not { } opposed)
                 continue;
-            var claim = reading.Claim;
-            var findings = reading.Findings
-                .Where(f => f.Term.States.Any(s => s.Sources.Any(x => citedDocs.Contains(x.Doc))))
-                .Where(f => knowledge.Ledger.Uncovered(claim, f.Term).Share <= _settings.MaxUncoveredShare)
-                .Where(f => f.RightFigures.Count == 0 || claim.Figures.Count == 1)
-                .ToList();
-            if (findings.Count == 0)
+            // The closest source sentence, read the same way on its own date, must not oppose the same term: when the reading
+            // says the source contradicts itself, the reading is wrong for this kind of sentence, not the sentence.
+            if (closest is { } c && await SelfOpposed(c.Text, c.Vector, c.Passage.Document.Date, citedDocs, opposed.Term).ConfigureAwait(false))
                 continue;
-            var verdict = knowledge.LedgerComposer.Decide(claim, findings);
-            if (verdict.Verdict == Verdicts.Contradicted || (verdict.Verdict == Verdicts.Outdated && !Past(clause)))
-            {
-                var f = verdict.Deciding[0];
-                return $"read on {Dates.Iso(reading.Day)}, the term \"{f.Term.Statement}\" says otherwise ({f.Reason})";
-            }
+            return opposed.Reason;
         }
         return null;
     }
+
+    private async Task<bool> SelfOpposed(string source, ReadOnlyMemory<float> vector, DateOnly on, IReadOnlySet<string> citedDocs, string term)
+    {
+        var clauses = ClaimReader.Clauses(source).Select(c => ContrastTail().Replace(c, "")).Where(c => Terms.Content(c).Count() >= 2).ToList();
+        foreach (var clause in clauses.Count == 0 ? [source] : clauses)
+        {
+            var own = clauses.Count <= 1 && clause == source ? vector : (await embedder.GenerateAsync([clause]).ConfigureAwait(false))[0].Vector;
+            if ((await Opposes(clause, own, on, citedDocs).ConfigureAwait(false))?.Term == term)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Which matched term <paramref name="clause"/>, read as a claim on <paramref name="on"/>, says the opposite of, and why; or null.</summary>
+    private async Task<(string Term, string Reason)?> Opposes(string clause, ReadOnlyMemory<float> vector, DateOnly on, IReadOnlySet<string> citedDocs)
+    {
+        var reading = await knowledge.LedgerReader.ReadAsync(new ResolvedQuestion(clause), QuestionForm.Claim, on, _ => Task.FromResult(vector)).ConfigureAwait(false);
+        if (reading.Findings.Count == 0 || reading.Matches[0].Score < _settings.MinTermScore + _settings.SupportTermMargin)
+            return null;
+        var claim = reading.Claim;
+        // With two amounts of one kind ("$110 billion round, Amazon $50 billion") which figure is about which term cannot be told.
+        var figuresClear = claim.Figures.GroupBy(f => f.Unit).All(g => g.Count() == 1);
+        var findings = reading.Findings
+            .Where(f => f.Term.States.Any(s => s.Sources.Any(x => citedDocs.Contains(x.Doc))))
+            .Where(f => knowledge.Ledger.Uncovered(claim, f.Term).Share <= _settings.MaxUncoveredShare)
+            .Where(f => f.RightFigures.Count == 0 || figuresClear)
+            .ToList();
+        if (findings.Count == 0)
+            return null;
+        var verdict = knowledge.LedgerComposer.Decide(claim, findings);
+        if (verdict.Verdict != Verdicts.Contradicted && (verdict.Verdict != Verdicts.Outdated || Past(clause)))
+            return null;
+        var f = verdict.Deciding[0];
+        return (f.Term.Id, $"read on {Dates.Iso(reading.Day)}, the term \"{f.Term.Statement}\" says otherwise ({f.Reason})");
+    }
+
+    // ", not as an equity funder", "and not X": a contrast that denies an alternative, not the clause it follows.
+    [GeneratedRegex(@",\s+(?:and\s+|but\s+)?not\s+[^,;]*", RegexOptions.IgnoreCase)]
+    private static partial Regex ContrastTail();
 
     // "X reported that…", "according to X", "X said…": the clause gives what someone said, which the sources may report.
     [GeneratedRegex(@"\b(?:reported|reports|said|says|argued|argues|claimed|claims|wrote|writes|told|stated|according\s+to)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Attribution();
 
 
-    /// <summary>The sentence speaks of the past: a past auxiliary, or a period that ended ("until April 2026").</summary>
+    /// <summary>The clause speaks of the past: a past auxiliary ("was", "had"), a verb in the past with no present one
+    /// beside it ("OpenAI agreed to buy…", but not "the payments are now capped"), or a period that ended ("until April 2026").</summary>
     private bool Past(string text)
     {
         var words = Terms.Words(text).ToList();
-        return words.Any(w => w is "was" or "were" or "had" or "did" or "used" or "wasnt" or "werent" or "hadnt" or "didnt" or "formerly" or "previously" or "earlier")
-            || (ClaimReader.PeriodOf(text) is { } period && period.To < day);
+        if (words.Any(w => w is "was" or "were" or "had" or "did" or "used" or "wasnt" or "werent" or "hadnt" or "didnt" or "formerly" or "previously" or "earlier"))
+            return true;
+        if (ClaimReader.PeriodOf(text) is { } period && period.To < day)
+            return true;
+        return !words.Any(PresentWords.Contains) && words.Skip(1).Any(w => (w.Length > 4 && w.EndsWith("ed", StringComparison.Ordinal)) || IrregularPast.Contains(w));
     }
+
+    private static readonly HashSet<string> PresentWords = new(StringComparer.Ordinal)
+    {
+        "is", "are", "am", "isnt", "arent", "has", "have", "hasnt", "havent", "does", "do", "doesnt", "dont", "can", "cant", "may", "must",
+        "will", "wont", "remains", "remain", "stays", "stay", "holds", "keeps", "continues", "still", "now", "today", "currently",
+    };
+
+    private static readonly HashSet<string> IrregularPast = new(StringComparer.Ordinal)
+    {
+        "became", "began", "took", "made", "gave", "got", "held", "kept", "won", "said", "wrote", "paid", "sold", "bought", "led", "put", "set", "came", "went", "saw", "told",
+    };
 
     private static readonly HashSet<string> Months = new(CultureInfo.InvariantCulture.DateTimeFormat.MonthNames.Where(m => m.Length > 0).Select(m => m.ToLowerInvariant()), StringComparer.Ordinal);
 
