@@ -62,9 +62,13 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
             return Fail(DropReasons.UnsupportedFigure, $"gives {figure}, which the cited source{Plural(cited)} {Do(cited)} not", quotes);
         var coverage = Coverage(text, allowed);
         var candidates = Candidates_(text, cited);
+        // A sentence may join two source sentences ("…, and the reports since then conflict"): the two closest in words
+        // together are compared as well.
+        var pair = candidates.Count >= 2 ? $"{candidates[0].Text} {candidates[1].Text}" : null;
+        var texts = candidates.Select(c => c.Text).Append(pair).OfType<string>().ToList();
         // Source sentences are embedded once per index version (AnswerKnowledge keeps them): answers cite the same ones.
         var known = knowledge.SentenceVectors;
-        var missing = candidates.Select(c => c.Text).Where(t => !known.ContainsKey(t)).Distinct().ToList();
+        var missing = texts.Where(t => !known.ContainsKey(t)).Distinct().ToList();
         var vectors = await embedder.GenerateAsync([text, .. missing], cancellationToken: ct).ConfigureAwait(false);
         var own = missing.Select((t, i) => (t, vectors[i + 1].Vector)).ToDictionary(x => x.t, x => x.Vector, StringComparer.Ordinal);
         if (known.Count < AnswerKnowledge.MaxSentenceVectors)
@@ -73,14 +77,17 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
                 known.TryAdd(t, v);
         }
         ReadOnlyMemory<float> VectorOf(string t) => own.TryGetValue(t, out var v) ? v : known[t];
-        var scored = candidates.Select(c => (c.Passage, c.Text, Similarity: (double)TensorPrimitives.CosineSimilarity(vectors[0].Vector.Span, VectorOf(c.Text).Span))).ToList();
-        var similarity = scored.Count == 0 ? 0 : scored.Max(c => c.Similarity);
+        double SimilarityTo(string t) => TensorPrimitives.CosineSimilarity(vectors[0].Vector.Span, VectorOf(t).Span);
+        var scored = candidates.Select(c => (c.Passage, c.Text, Similarity: SimilarityTo(c.Text))).ToList();
+        var similarity = texts.Count == 0 ? 0 : texts.Max(SimilarityTo);
         if (coverage < _settings.SupportMinCoverage || similarity < _settings.SupportMinSimilarity)
         {
             return new SupportResult(DropReasons.FarFromQuote,
                 $"too far from what the cited source{Plural(cited)} say{(cited.Count == 1 ? "s" : "")} (words {coverage:0.00}, meaning {similarity:0.00})", coverage, similarity, quotes);
         }
         var closest = scored.MaxBy(c => c.Similarity);
+        if (((closest.Text is null ? null : Swapped(text, closest.Text)) ?? SwappedInClause(text, cited)) is { } swap)
+            return new SupportResult(DropReasons.UnsupportedName, swap, coverage, similarity, quotes);
         if (await Contradiction(text, vectors[0].Vector, cited.Select(p => p.Document.Id).ToHashSet(StringComparer.Ordinal),
             closest.Text is null ? null : (closest.Passage, closest.Text, VectorOf(closest.Text)), ct).ConfigureAwait(false) is { } contradiction)
             return new SupportResult(DropReasons.ContradictsTerms, contradiction, coverage, similarity, quotes);
@@ -155,6 +162,51 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
                 && !allowed.Initials.Contains(w))
             .Select(w => Surface(text, w))
             .FirstOrDefault();
+    }
+
+    /// <summary>A party swapped for another: the sentence names one the source sentence closest to it does not, and that
+    /// sentence names one the sentence leaves out ("The equity funders are SoftBank, OpenAI, Oracle and Microsoft" against
+    /// "…Oracle and MGX", where the passage names Microsoft elsewhere, in another role). A cloud and its owner count as one.</summary>
+    private string? Swapped(string text, string closest)
+    {
+        var mine = NamesIn(text);
+        var theirs = NamesIn(knowledge.Claims.Normalize(closest));
+        var added = mine.Keys.Where(k => !theirs.ContainsKey(k)).ToList();
+        var left = theirs.Keys.Where(k => !mine.ContainsKey(k)).ToList();
+        return added.Count > 0 && left.Count > 0
+            ? $"names {mine[added[0]]} where the closest sentence of its source names {theirs[left[0]]}"
+            : null;
+    }
+
+    /// <summary>A party swapped in one clause: against the source sentence that has most of the clause's words ("…, and a
+    /// person close to OpenAI said the company would sue" against "A person close to Microsoft said the company would sue…").</summary>
+    private string? SwappedInClause(string text, IReadOnlyList<Passage> cited)
+    {
+        var sentences = cited.SelectMany(p => p.Chunk.Sentences.Select(p.Chunk.SentenceText)).Select(t => t.Trim()).Where(t => t.Length > 0).ToList();
+        foreach (var clause in ClaimReader.Clauses(text).SelectMany(c => AnyAnd().Split(c)))
+        {
+            var words = Terms.Content(clause).ToHashSet(StringComparer.Ordinal);
+            if (words.Count < 4)
+                continue;
+            var best = sentences.MaxBy(t => Terms.Content(t).Distinct().Count(words.Contains));
+            if (best is not null && Terms.Content(best).Distinct().Count(words.Contains) >= 0.6 * words.Count && Swapped(clause, best) is { } swap)
+                return swap;
+        }
+        return null;
+    }
+
+    // For comparing names clause by clause any ", and" ends one ("…, and a person close to OpenAI said…").
+    [GeneratedRegex(@",\s+and\s+")]
+    private static partial Regex AnyAnd();
+
+    /// <summary>The parties named (a cloud as its owner), each with its name. Other name words are left to the name check:
+    /// acronyms and word forms make them unreliable to compare.</summary>
+    private Dictionary<string, string> NamesIn(string text)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var e in knowledge.Claims.Named(text))
+            names.TryAdd(e.Owner ?? e.Id, e.Names[0]);
+        return names;
     }
 
     /// <summary>A month or year the sentence gives and the sources do not, or null. A source's own date counts when the
@@ -279,7 +331,7 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
         (Passage Passage, string Text, ReadOnlyMemory<float> Vector)? closest, CancellationToken ct)
     {
         // Each clause is read on its own: "X, but Y does not…" asserts X and denies Y, and neither reading may be mixed into the other.
-        var clauses = ClaimReader.Clauses(text).Select(c => ContrastTail().Replace(c, "")).Where(c => Terms.Content(c).Count() >= 2).ToList();
+        var clauses = ClaimReader.Clauses(text).SelectMany(c => Consequence().Split(c)).SelectMany(SharedSubject).Select(c => ContrastTail().Replace(c, "")).Where(c => Terms.Content(c).Count() >= 2).ToList();
         foreach (var clause in clauses.Count == 0 ? [text] : clauses)
         {
             if (Attribution().IsMatch(clause))
@@ -331,8 +383,37 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
         return (f.Term.Id, $"read on {Dates.Iso(reading.Day)}, the term \"{f.Term.Statement}\" says otherwise ({f.Reason})");
     }
 
-    // ", not as an equity funder", "and not X": a contrast that denies an alternative, not the clause it follows.
-    [GeneratedRegex(@",\s+(?:and\s+|but\s+)?not\s+[^,;]*", RegexOptions.IgnoreCase)]
+    // "X, so Y": a consequence asserted apart from its cause.
+    [GeneratedRegex(@",\s+so\s+(?!that\b|far\b|much\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex Consequence();
+
+    /// <summary>"S runs through 2032 and remains exclusive": two predicates of one subject, read as "S runs through 2032" and
+    /// "S remains exclusive".</summary>
+    private static IEnumerable<string> SharedSubject(string clause)
+    {
+        var second = SecondPredicate().Match(clause);
+        var first = FirstVerb().Match(clause);
+        // A negated second predicate ("…and is no longer exclusive") is left whole: read with a borrowed subject, its
+        // negation is too easily set against the wrong term.
+        if (!second.Success || !first.Success || first.Index >= second.Index || Negated().IsMatch(clause[(second.Index + second.Length)..]))
+            return [clause];
+        var subject = clause[..first.Index].TrimEnd();
+        return [clause[..second.Index], $"{subject} {clause[(second.Index + second.Length)..].TrimStart()}"];
+    }
+
+    private const string Verbs = "is|are|was|were|has|have|had|remains|remain|stays|stay|runs|run|holds|hold|keeps|keep|lasts|covers|includes|continues|can|may|must|will|does|still|now";
+
+    [GeneratedRegex(@"\b(?:" + Verbs + @")\b", RegexOptions.IgnoreCase)]
+    private static partial Regex FirstVerb();
+
+    [GeneratedRegex(@"\s+and\s+(?=(?:" + Verbs + @")\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex SecondPredicate();
+
+    [GeneratedRegex(@"\b(?:no|not|never|non|longer|isn't|aren't|doesn't|don't|cannot|can't)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Negated();
+
+    // ", not as an equity funder", "rather than an exclusive one": a contrast that denies an alternative, not the clause it follows.
+    [GeneratedRegex(@"(?:,\s+(?:and\s+|but\s+)?not|\s+rather\s+than|,\s+instead\s+of)\s+[^,;]*", RegexOptions.IgnoreCase)]
     private static partial Regex ContrastTail();
 
     // "X reported that…", "according to X", "X said…": the clause gives what someone said, which the sources may report.

@@ -131,6 +131,24 @@ public sealed class SentenceSupportTests(RuntimeFixture fixture)
     }
 
     [Fact]
+    public async Task A_party_swapped_for_another_the_passage_names_elsewhere_is_unsupported()
+    {
+        var result = await CheckAsync("The equity funders are SoftBank, OpenAI, Oracle and Microsoft.", "2025-03-01", (Stargate.Item1, "The equity funders are SoftBank, OpenAI, Oracle and MGX."));
+
+        Assert.Equal(DropReasons.UnsupportedName, result.Reason);
+        Assert.Contains("names Microsoft where the closest sentence of its source names MGX", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Microsoft's licence to OpenAI models and products runs through 2032 and remains exclusive.", false)]
+    [InlineData("Microsoft's licence to OpenAI models and products runs through 2032 and is now non-exclusive.", true)]
+    public async Task Two_predicates_of_one_subject_are_each_read_against_the_terms(string sentence, bool supported)
+    {
+        var result = await CheckAsync(sentence, Today, ("2026-04-27-next-phase-exclusivity-ends", "Microsoft's licence to OpenAI models and products still runs through 2032, but it is now non-exclusive."));
+        Assert.True(result.Supported == supported, $"{result.Reason}: {result.Detail}");
+    }
+
+    [Fact]
     public async Task A_sentence_that_is_not_close_to_what_its_source_says_is_dropped()
     {
         var result = await CheckAsync("Stargate will build its data centers entirely with renewable energy.", "2025-03-01", Stargate);
@@ -139,7 +157,7 @@ public sealed class SentenceSupportTests(RuntimeFixture fixture)
 }
 
 /// <summary>The verifier against labelled model sentences: ours (tests/Assistant.Tests/Verifier/sentences.jsonl) and two sets
-/// written by helpers who never saw the verifier's rules (sentences-blind.jsonl, sentences-blind-2.jsonl).</summary>
+/// written by helpers who never saw the verifier's rules (sentences-blind.jsonl, -2, -3).</summary>
 [Trait("Category", "Integration")]
 [Collection(RuntimeCollection.Name)]
 public sealed class VerifierFixtureTests(RuntimeFixture fixture)
@@ -154,8 +172,9 @@ public sealed class VerifierFixtureTests(RuntimeFixture fixture)
 
     [Theory]
     [InlineData("sentences.jsonl", 0.90, 0.90)]
-    [InlineData("sentences-blind.jsonl", 0.90, 0.80)]
-    [InlineData("sentences-blind-2.jsonl", 0.90, 0.80)]
+    [InlineData("sentences-blind.jsonl", 0.90, 0.85)]
+    [InlineData("sentences-blind-2.jsonl", 0.90, 0.85)]
+    [InlineData("sentences-blind-3.jsonl", 0.90, 0.80)]
     public async Task Faithful_sentences_are_kept_and_fabrications_dropped(string file, double kept, double dropped)
     {
         var metrics = await RunAsync(file);
