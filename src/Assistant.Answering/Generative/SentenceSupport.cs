@@ -53,7 +53,8 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
         var key = string.Join('|', cited.Select(p => $"{p.Chunk.DocId}#{p.Chunk.Ordinal}"));
         if (!_allowed.TryGetValue(key, out var allowed))
             _allowed[key] = allowed = Allowed(cited);
-        var quotes = BestQuotes(text, cited);
+        var sentences = Scored(text, cited);
+        var quotes = cited.Distinct().ToDictionary(p => p, p => sentences.Where(x => x.Passage == p).MaxBy(x => x.Overlap).Text ?? p.Chunk.Text.Trim());
         if (UnsupportedName(text, allowed) is { } name)
             return Fail(DropReasons.UnsupportedName, $"names {name}, which the cited source{Plural(cited)} {Do(cited)} not", quotes);
         if (UnsupportedDate(text, allowed) is { } date)
@@ -61,7 +62,7 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
         if (UnsupportedFigure(text, allowed) is { } figure)
             return Fail(DropReasons.UnsupportedFigure, $"gives {figure}, which the cited source{Plural(cited)} {Do(cited)} not", quotes);
         var coverage = Coverage(text, allowed);
-        var candidates = Candidates_(text, cited);
+        var candidates = sentences.OrderByDescending(x => x.Overlap).Take(Candidates).ToList();
         // A sentence may join two source sentences ("…, and the reports since then conflict"): the two closest in words
         // together are compared as well.
         var pair = candidates.Count >= 2 ? $"{candidates[0].Text} {candidates[1].Text}" : null;
@@ -221,7 +222,9 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
         match.Contains(d.Day.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
         && match.Contains(CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(d.Month), StringComparison.Ordinal);
 
-    [GeneratedRegex(@"\b(?<day>\d{1,2})\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?<day>\d{1,2})\b")]
+    private const string MonthNamePattern = "January|February|March|April|May|June|July|August|September|October|November|December";
+
+    [GeneratedRegex(@"\b(?<day>\d{1,2})\s+(?:" + MonthNamePattern + @")\b|\b(?:" + MonthNamePattern + @")\s+(?<day>\d{1,2})\b")]
     private static partial Regex DayPattern();
 
     private static bool DatedBy(string text, DateOnly d, string year) =>
@@ -291,34 +294,18 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
         return (double)found / stems.Count;
     }
 
-    /// <summary>The source sentences sharing most content words with the sentence, for the meaning comparison.</summary>
-    private static List<(Passage Passage, string Text)> Candidates_(string text, IReadOnlyList<Passage> cited)
+    /// <summary>Every sentence of the cited passages with how many of the sentence's content words it shares (weighted
+    /// against its length): the closest ones are compared by meaning, and each passage's closest is its quote.</summary>
+    private static List<(Passage Passage, string Text, double Overlap)> Scored(string text, IReadOnlyList<Passage> cited)
     {
         var terms = Terms.Content(text).ToHashSet(StringComparer.Ordinal);
-        return cited.SelectMany(p => p.Chunk.Sentences.Select(s => (Passage: p, Text: p.Chunk.SentenceText(s).Trim())))
-            .Where(s => s.Text.Length > 0)
-            .OrderByDescending(s => Overlap(terms, s.Text))
-            .Take(Candidates)
-            .ToList();
+        return [.. cited.SelectMany(p => p.Chunk.Sentences.Select(s => p.Chunk.SentenceText(s).Trim()).Where(t => t.Length > 0).Select(t => (p, t, Overlap(terms, t))))];
     }
 
     private static double Overlap(HashSet<string> terms, string sentence)
     {
         var other = Terms.Content(sentence).ToList();
         return other.Distinct().Count(terms.Contains) / Math.Sqrt(1 + other.Count);
-    }
-
-    /// <summary>Per cited source, its sentence closest in words to the generated one: the quote a citation shows.</summary>
-    private static Dictionary<Passage, string> BestQuotes(string text, IReadOnlyList<Passage> cited)
-    {
-        var terms = Terms.Content(text).ToHashSet(StringComparer.Ordinal);
-        var quotes = new Dictionary<Passage, string>();
-        foreach (var p in cited)
-        {
-            var best = p.Chunk.Sentences.Select(s => p.Chunk.SentenceText(s).Trim()).Where(s => s.Length > 0).MaxBy(s => Overlap(terms, s));
-            quotes[p] = best ?? p.Chunk.Text.Trim();
-        }
-        return quotes;
     }
 
     /// <summary>Why the sentence, read as a claim on the day asked, says the opposite of what the matched terms hold, or null.
@@ -331,12 +318,11 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
         (Passage Passage, string Text, ReadOnlyMemory<float> Vector)? closest, CancellationToken ct)
     {
         // Each clause is read on its own: "X, but Y does not…" asserts X and denies Y, and neither reading may be mixed into the other.
-        var clauses = ClaimReader.Clauses(text).SelectMany(c => Consequence().Split(c)).SelectMany(SharedSubject).Select(c => ContrastTail().Replace(c, "")).Where(c => Terms.Content(c).Count() >= 2).ToList();
-        foreach (var clause in clauses.Count == 0 ? [text] : clauses)
+        var clauses = ClaimReader.Clauses(text).SelectMany(c => Consequence().Split(c)).SelectMany(SharedSubject).Select(c => ContrastTail().Replace(c, ""))
+            .Where(c => Terms.Content(c).Count() >= 2).DefaultIfEmpty(text).Where(c => !Attribution().IsMatch(c)).ToList();
+        var vectors = await ClauseVectorsAsync(text, vector, clauses, ct).ConfigureAwait(false);
+        foreach (var (clause, own) in vectors)
         {
-            if (Attribution().IsMatch(clause))
-                continue;
-            var own = clauses.Count <= 1 && clause == text ? vector : (await embedder.GenerateAsync([clause], cancellationToken: ct).ConfigureAwait(false))[0].Vector;
             if (await Opposes(clause, own, day, citedDocs).ConfigureAwait(false) is not { } opposed)
                 continue;
             // The closest source sentence, read the same way on its own date, must not oppose the same term: when the reading
@@ -350,14 +336,22 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
 
     private async Task<bool> SelfOpposed(string source, ReadOnlyMemory<float> vector, DateOnly on, IReadOnlySet<string> citedDocs, string term)
     {
-        var clauses = ClaimReader.Clauses(source).Select(c => ContrastTail().Replace(c, "")).Where(c => Terms.Content(c).Count() >= 2).ToList();
-        foreach (var clause in clauses.Count == 0 ? [source] : clauses)
+        var clauses = ClaimReader.Clauses(source).Select(c => ContrastTail().Replace(c, "")).Where(c => Terms.Content(c).Count() >= 2).DefaultIfEmpty(source).ToList();
+        foreach (var (clause, own) in await ClauseVectorsAsync(source, vector, clauses, CancellationToken.None).ConfigureAwait(false))
         {
-            var own = clauses.Count <= 1 && clause == source ? vector : (await embedder.GenerateAsync([clause]).ConfigureAwait(false))[0].Vector;
             if ((await Opposes(clause, own, on, citedDocs).ConfigureAwait(false))?.Term == term)
                 return true;
         }
         return false;
+    }
+
+    /// <summary>Each clause with its embedding, those not yet known in one call (the whole text's vector is known).</summary>
+    private async Task<IReadOnlyList<(string Clause, ReadOnlyMemory<float> Vector)>> ClauseVectorsAsync(string text, ReadOnlyMemory<float> vector,
+        IReadOnlyList<string> clauses, CancellationToken ct)
+    {
+        var parts = clauses.Where(c => c != text).Distinct().ToList();
+        var embedded = parts.Count == 0 ? [] : await embedder.GenerateAsync(parts, cancellationToken: ct).ConfigureAwait(false);
+        return [.. clauses.Select(c => (c, c == text ? vector : embedded[parts.IndexOf(c)].Vector))];
     }
 
     /// <summary>Which matched term <paramref name="clause"/>, read as a claim on <paramref name="on"/>, says the opposite of, and why; or null.</summary>
@@ -482,7 +476,7 @@ public sealed partial class SentenceSupport(AnswerKnowledge knowledge, IEmbeddin
     private static string Surface(string text, string folded) =>
         Regex.Match(text, $@"\b{Regex.Escape(folded)}\w*", RegexOptions.IgnoreCase) is { Success: true } m ? m.Value : folded;
 
-    [GeneratedRegex(@"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b(?=\.?\s*(?:\d|,|of\b|$|\.|\s))")]
+    [GeneratedRegex(@"\b(?:" + MonthNamePattern + @"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b(?=\.?\s*(?:\d|,|of\b|$|\.|\s))")]
     private static partial Regex MonthPattern();
 
     [GeneratedRegex(@"\b(?:19|20)\d{2}\b")]
